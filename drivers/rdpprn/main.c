@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - module entry points and the limits administrators can set.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/genetlink.h>
+#include <kunit/visibility.h>
+
+#include "rdpprn.h"
+
+unsigned int rdpprn_max_sessions = 64;
+module_param_named(max_sessions, rdpprn_max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions, "Most concurrent sessions (default 64)");
+
+unsigned int rdpprn_max_printers = 32;
+module_param_named(max_printers, rdpprn_max_printers, uint, 0644);
+MODULE_PARM_DESC(max_printers, "Most printers per session (default 32)");
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_max_printers);
+
+unsigned int rdpprn_max_jobs = 8;
+module_param_named(max_jobs, rdpprn_max_jobs, uint, 0644);
+MODULE_PARM_DESC(max_jobs, "Most open jobs per printer (default 8)");
+
+unsigned int rdpprn_max_announce = 256;
+module_param_named(max_announce, rdpprn_max_announce, uint, 0644);
+MODULE_PARM_DESC(max_announce,
+		 "Most devices in one Client Device List Announce (default 256)");
+
+unsigned int rdpprn_max_pdu = 1 << 20;
+module_param_named(max_pdu, rdpprn_max_pdu, uint, 0644);
+MODULE_PARM_DESC(max_pdu, "Largest client PDU in bytes (default 1 MiB)");
+
+unsigned int rdpprn_max_config = 256 << 10;
+module_param_named(max_config, rdpprn_max_config, uint, 0644);
+MODULE_PARM_DESC(max_config,
+		 "Largest cached printer configuration kept, in bytes (default 256 KiB)");
+
+unsigned int rdpprn_ring_size = 256 << 10;
+module_param_named(ring_size, rdpprn_ring_size, uint, 0644);
+MODULE_PARM_DESC(ring_size,
+		 "Ring buffer per open job in bytes, rounded up to a power of two (default 256 KiB)");
+
+unsigned int rdpprn_chunk_size = 61440;
+module_param_named(chunk_size, rdpprn_chunk_size, uint, 0644);
+MODULE_PARM_DESC(chunk_size,
+		 "Largest WriteData per write request (default 61440, at most 65472)");
+
+unsigned int rdpprn_window = 1;
+module_param_named(window, rdpprn_window, uint, 0644);
+MODULE_PARM_DESC(window,
+		 "Write requests outstanding per job (default 1, as [MS-RDPEPC] asks)");
+
+unsigned int rdpprn_io_timeout = 30;
+module_param_named(io_timeout, rdpprn_io_timeout, uint, 0644);
+MODULE_PARM_DESC(io_timeout,
+		 "Seconds without an answer from the client before a job fails (default 30)");
+
+unsigned short rdpprn_node_mode = 0600;
+module_param_named(node_mode, rdpprn_node_mode, ushort, 0644);
+MODULE_PARM_DESC(node_mode, "Mode of /dev/rdpprnN nodes (default 0600)");
+
+unsigned long rdpprn_io_timeout_jiffies(void)
+{
+	return max_t(unsigned long, READ_ONCE(rdpprn_io_timeout), 1) * HZ;
+}
+
+static int __init rdpprn_init(void)
+{
+	int ret;
+
+	ret = rdpprn_device_init();
+	if (ret)
+		return ret;
+	ret = rdpprn_netlink_init();
+	if (ret) {
+		rdpprn_device_exit();
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit rdpprn_exit(void)
+{
+	rdpprn_netlink_exit();
+	rdpprn_session_end_all();
+	rdpprn_device_exit();
+}
+
+module_init(rdpprn_init);
+module_exit(rdpprn_exit);
+
+MODULE_DESCRIPTION("Printers redirected by RDP clients as character devices");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(RDPPRN_GENL_NAME);

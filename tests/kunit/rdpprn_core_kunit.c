@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the module's own logic: the ring, NTSTATUS mapping,
+ * name sanitizing, and sessions driven through rdpprn_session_rx_pdu()
+ * with a transport that captures what the module sends to the client.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include "rdpprn.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* ---- ring ----------------------------------------------------------------- */
+
+static void rdpprn_ring_wrap_test(struct kunit *test)
+{
+	struct rdpprn_ring r;
+	u8 in[3000], out[3000];
+	size_t len, i;
+	u64 pos;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = i * 7;
+	KUNIT_ASSERT_EQ(test, rdpprn_ring_init(&r, 4096), 0);
+	KUNIT_EXPECT_EQ(test, r.size, (size_t)4096);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_space(&r), (size_t)4096);
+
+	/* Move the counters so the next copy wraps around the end. */
+	rdpprn_ring_copy_in(&r, r.head, in, 3000);
+	rdpprn_ring_produce(&r, 3000);
+	pos = rdpprn_ring_take(&r, 4096, &len);
+	KUNIT_EXPECT_EQ(test, len, (size_t)3000);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_ack(&r, 3000), 0);
+
+	rdpprn_ring_copy_in(&r, r.head, in, 3000);
+	rdpprn_ring_produce(&r, 3000);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_space(&r), (size_t)1096);
+	pos = rdpprn_ring_take(&r, 4096, &len);
+	KUNIT_EXPECT_EQ(test, pos, (u64)3000);
+	rdpprn_ring_copy_out(&r, pos, out, len);
+	KUNIT_EXPECT_EQ(test, memcmp(in, out, 3000), 0);
+	rdpprn_ring_free(&r);
+}
+
+static void rdpprn_ring_partial_ack_test(struct kunit *test)
+{
+	struct rdpprn_ring r;
+	size_t len;
+	u64 pos;
+
+	KUNIT_ASSERT_EQ(test, rdpprn_ring_init(&r, 4096), 0);
+	rdpprn_ring_produce(&r, 1000);
+	pos = rdpprn_ring_take(&r, 600, &len);
+	KUNIT_EXPECT_EQ(test, pos, (u64)0);
+	KUNIT_EXPECT_EQ(test, len, (size_t)600);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_unsent(&r), (size_t)400);
+
+	/* The client took 200 of 600: the other 400 go out again. */
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_ack(&r, 200), 0);
+	rdpprn_ring_rewind(&r);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_unsent(&r), (size_t)800);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_unacked(&r), (size_t)800);
+	pos = rdpprn_ring_take(&r, 600, &len);
+	KUNIT_EXPECT_EQ(test, pos, (u64)200);
+
+	/* Acknowledging more than was sent is refused and changes nothing. */
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_ack(&r, 601), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r.tail, (u64)200);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_ack(&r, 600), 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_unacked(&r), (size_t)200);
+	rdpprn_ring_free(&r);
+}
+
+static void rdpprn_ring_segs_test(struct kunit *test)
+{
+	struct rdpprn_ring r;
+	struct kvec seg[2];
+
+	KUNIT_ASSERT_EQ(test, rdpprn_ring_init(&r, 4096), 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_segs(&r, 4000, 0, seg), 0U);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_segs(&r, 4000, 96, seg), 1U);
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_segs(&r, 4000, 97, seg), 2U);
+	KUNIT_EXPECT_EQ(test, seg[0].iov_len, (size_t)96);
+	KUNIT_EXPECT_EQ(test, seg[1].iov_len, (size_t)1);
+	KUNIT_EXPECT_PTR_EQ(test, seg[1].iov_base, (void *)r.buf);
+	/* Positions past the first lap map to the same bytes. */
+	KUNIT_EXPECT_EQ(test, rdpprn_ring_segs(&r, 4096 * 3 + 10, 5, seg), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, seg[0].iov_base, (void *)(r.buf + 10));
+	rdpprn_ring_free(&r);
+}
+
+/* ---- NTSTATUS, names ---------------------------------------------------------- */
+
+static void rdpprn_ntstatus_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_SUCCESS), 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_PRINT_QUEUE_FULL),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_NO_SUCH_DEVICE),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_ACCESS_DENIED),
+			-EACCES);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_NO_SPOOL_SPACE),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_CANCELLED),
+			-ECANCELED);
+	/* Warnings are failures for a print job, unknown values too. */
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(STATUS_DEVICE_OFF_LINE),
+			-EIO);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(0x40000000), -EIO);
+	KUNIT_EXPECT_EQ(test, rdpprn_ntstatus_to_errno(0xC0FFEE00), -EIO);
+	KUNIT_EXPECT_STREQ(test, rdpprn_ntstatus_name(STATUS_PRINT_QUEUE_FULL),
+			   "STATUS_PRINT_QUEUE_FULL");
+}
+
+static void rdpprn_sanitize_test(struct kunit *test)
+{
+	char out[16];
+
+	rdpprn_sanitize_name("HP LaserJet 4/5", out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, "HP_LaserJet_4_5");
+	rdpprn_sanitize_name("../../etc", out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, "_._etc");
+	rdpprn_sanitize_name("", out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, "printer");
+	rdpprn_sanitize_name("a\nb\tc\x7f", out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, "a_b_c_");
+	/* UTF-8 is not letters to the kernel's ctype: Latin-1 would be. */
+	rdpprn_sanitize_name("Dru\xc3\xa7ker", out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, "Dru_ker");
+	KUNIT_EXPECT_EQ(test,
+			rdpprn_sanitize_name("0123456789abcdefghij", out,
+					     sizeof(out)), (size_t)15);
+}
+
+/* ---- sessions with a capturing transport ----------------------------------------- */
+
+#define CAP_MAX 32
+
+struct rdpprn_capture {
+	spinlock_t lock;
+	wait_queue_head_t wq;
+	u8 *pdu[CAP_MAX];
+	size_t len[CAP_MAX];
+	unsigned int n;
+};
+
+static int rdpprn_cap_send(struct rdpprn_session *s, const struct kvec *iov,
+			   unsigned int n)
+{
+	struct rdpprn_capture *cap = s->priv;
+	size_t len = 0, off = 0;
+	unsigned int i;
+	u8 *p;
+
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	p = kmalloc(len, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		memcpy(p + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	spin_lock(&cap->lock);
+	if (cap->n == CAP_MAX) {
+		spin_unlock(&cap->lock);
+		kfree(p);
+		return -ENOBUFS;
+	}
+	cap->pdu[cap->n] = p;
+	cap->len[cap->n++] = len;
+	spin_unlock(&cap->lock);
+	wake_up_all(&cap->wq);
+	return 0;
+}
+
+static const struct rdpprn_transport rdpprn_cap_transport = {
+	.send = rdpprn_cap_send,
+};
+
+struct rdpprn_fixture {
+	struct rdpprn_capture cap;
+	struct rdpprn_session *s;
+};
+
+static int rdpprn_session_suite_init(struct kunit *test)
+{
+	struct rdpprn_fixture *f;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	spin_lock_init(&f->cap.lock);
+	init_waitqueue_head(&f->cap.wq);
+	f->s = rdpprn_session_new(&init_net, 0, GLOBAL_ROOT_UID,
+				  GLOBAL_ROOT_GID, "KUNIT",
+				  &rdpprn_cap_transport, NULL);
+	if (IS_ERR(f->s))
+		return PTR_ERR(f->s);
+	f->s->priv = &f->cap;
+	test->priv = f;
+	return 0;
+}
+
+static void rdpprn_session_suite_exit(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	unsigned int i;
+
+	rdpprn_session_end(f->s);
+	rdpprn_session_put(f->s);
+	for (i = 0; i < f->cap.n; i++)
+		kfree(f->cap.pdu[i]);
+}
+
+/* Wait for the @idx-th captured PDU; NULL after two seconds. */
+static const u8 *rdpprn_cap_wait(struct rdpprn_fixture *f, unsigned int idx,
+				 size_t *len)
+{
+	if (!wait_event_timeout(f->cap.wq, READ_ONCE(f->cap.n) > idx, 2 * HZ))
+		return NULL;
+	*len = f->cap.len[idx];
+	return f->cap.pdu[idx];
+}
+
+/* A printer entry; @data_len 0 asks for well-formed printer data. */
+static size_t rdpprn_put_printer(u8 *buf, size_t cap, u32 id, const char *dos,
+				 const char *name, u32 flags)
+{
+	struct rdpdr_printer p = { .flags = flags };
+	struct rdpdr_device d = { .device_type = RDPDR_DTYP_PRINT,
+				  .device_id = id };
+	static u8 name16[128], data[512];
+	int n;
+
+	n = rdpdr_utf8_to_utf16(name, strlen(name), name16, sizeof(name16));
+	p.printer_name.data = name16;
+	p.printer_name.len = n;
+	p.printer_name.unicode = true;
+	p.driver_name = p.printer_name;
+	n = rdpdr_build_printer_data(data, sizeof(data), &p);
+	d.data = data;
+	d.data_len = n;
+	strscpy(d.dos_name, dos, sizeof(d.dos_name));
+	return rdpdr_build_devlist(buf, cap, &d, 1);
+}
+
+static int rdpprn_rx(struct rdpprn_fixture *f, const u8 *pdu, size_t len)
+{
+	return rdpprn_session_rx_pdu(f->s, pdu, len, NULL);
+}
+
+static void rdpprn_expect_reply(struct kunit *test, struct rdpprn_fixture *f,
+				unsigned int idx, u32 id, u32 status)
+{
+	struct rdpdr_device_reply r;
+	struct rdpdr_err err;
+	const u8 *pdu;
+	size_t len;
+
+	pdu = rdpprn_cap_wait(f, idx, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_device_reply(pdu, len, &r, &err), 0);
+	KUNIT_EXPECT_EQ(test, r.device_id, id);
+	KUNIT_EXPECT_EQ(test, r.result_code, status);
+}
+
+static void rdpprn_announce_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_device *pdev;
+	u8 buf[512];
+	size_t len;
+	u8 rm[12];
+
+	len = rdpprn_put_printer(buf, sizeof(buf), 7, "PRN7", "Kunit Printer",
+				 RDPDR_PRINTER_ANNOUNCE_FLAG_DEFAULTPRINTER);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, 0, 7, STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, f->s->nr_printers, 1U);
+	pdev = xa_load(&f->s->devices, 7);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	KUNIT_EXPECT_STREQ(test, pdev->printer_name, "Kunit Printer");
+	KUNIT_EXPECT_STREQ(test, pdev->dos_name, "PRN7");
+
+	/* The same DeviceId again replaces the printer. */
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, 1, 7, STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, f->s->nr_printers, 1U);
+
+	KUNIT_ASSERT_EQ(test, rdpdr_build_devlist_remove(rm, sizeof(rm),
+							 (u32[]){ 7 }, 1), 12);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
+	KUNIT_EXPECT_EQ(test, f->s->nr_printers, 0U);
+	KUNIT_EXPECT_NULL(test, xa_load(&f->s->devices, 7));
+	/* Unknown ids in a remove are ignored. */
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
+}
+
+static void rdpprn_announce_bad_entries_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	unsigned int saved = rdpprn_max_printers;
+	u8 buf[512];
+	size_t len;
+
+	len = rdpprn_put_printer(buf, sizeof(buf), 1, "PR<1", "Bad Dos", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, 0, 1, STATUS_ACCESS_DENIED);
+
+	/* Printer data shorter than its fixed 24 bytes. */
+	len = rdpprn_put_printer(buf, sizeof(buf), 2, "PRN2", "Short", 0);
+	buf[8 + 16] = 20;
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, 8 + 20 + 20), 0);
+	rdpprn_expect_reply(test, f, 1, 2, STATUS_INVALID_PARAMETER);
+
+	/* Beyond the per-session limit. */
+	rdpprn_max_printers = 1;
+	len = rdpprn_put_printer(buf, sizeof(buf), 3, "PRN3", "One", 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	len = rdpprn_put_printer(buf, sizeof(buf), 4, "PRN4", "Two", 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_max_printers = saved;
+	rdpprn_expect_reply(test, f, 2, 3, STATUS_SUCCESS);
+	rdpprn_expect_reply(test, f, 3, 4, STATUS_INSUFFICIENT_RESOURCES);
+	KUNIT_EXPECT_EQ(test, f->s->nr_printers, 1U);
+}
+
+static void rdpprn_announce_refused_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpdr_device d[2] = {
+		{ .device_type = RDPDR_DTYP_SERIAL, .device_id = 9,
+		  .dos_name = "COM1" },
+		{ .device_type = RDPDR_DTYP_PARALLEL, .device_id = 9,
+		  .dos_name = "LPT1" },
+	};
+	u8 buf[128];
+	int len;
+
+	/* Duplicate DeviceIds inside one PDU refuse the PDU as a whole. */
+	len = rdpdr_build_devlist(buf, sizeof(buf), d, 2);
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), -EINVAL);
+
+	/* Truncated: the entry's DeviceDataLength runs past the end. */
+	len = rdpprn_put_printer(buf, sizeof(buf), 5, "PRN5", "T", 0);
+	KUNIT_EXPECT_LT(test, rdpprn_rx(f, buf, len - 1), 0);
+
+	/* Only non-printers: accepted, and left to the helper to answer. */
+	d[1].device_id = 10;
+	len = rdpdr_build_devlist(buf, sizeof(buf), d, 2);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 0U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->s->errors), 2LL);
+}
+
+/* ---- a job, the client played by the test ---------------------------------------- */
+
+struct rdpprn_opener {
+	struct rdpprn_device *pdev;
+	struct rdpprn_job *job;
+	struct completion done;
+};
+
+static int rdpprn_opener_fn(void *data)
+{
+	struct rdpprn_opener *o = data;
+
+	o->job = rdpprn_job_open(o->pdev);
+	complete(&o->done);
+	return 0;
+}
+
+static int rdpprn_closer_fn(void *data)
+{
+	struct rdpprn_opener *o = data;
+
+	rdpprn_job_release(o->job);
+	complete(&o->done);
+	return 0;
+}
+
+static void rdpprn_answer(struct kunit *test, struct rdpprn_fixture *f,
+			  const u8 *req_pdu, size_t req_len, u32 status,
+			  u32 value, int expect)
+{
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	u8 rsp[24];
+	int len;
+
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(req_pdu, req_len, &io, &err),
+			0);
+	if (io.major_function == IRP_MJ_CREATE) {
+		struct rdpdr_create_rsp r = { .file_id = value };
+
+		r.c.device_id = io.device_id;
+		r.c.completion_id = io.completion_id;
+		r.c.io_status = status;
+		len = rdpdr_build_create_rsp(rsp, sizeof(rsp), &r);
+	} else if (io.major_function == IRP_MJ_WRITE) {
+		struct rdpdr_write_rsp r = { .length = value };
+
+		r.c.device_id = io.device_id;
+		r.c.completion_id = io.completion_id;
+		r.c.io_status = status;
+		len = rdpdr_build_write_rsp(rsp, sizeof(rsp), &r);
+	} else {
+		struct rdpdr_close_rsp r = { .padding_len = 4 };
+
+		r.c.device_id = io.device_id;
+		r.c.completion_id = io.completion_id;
+		r.c.io_status = status;
+		len = rdpdr_build_close_rsp(rsp, sizeof(rsp), &r);
+	}
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, rsp, len), expect);
+}
+
+static ssize_t rdpprn_kwrite(struct rdpprn_job *job, const void *buf,
+			     size_t len)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	struct iov_iter it;
+
+	iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, len);
+	return rdpprn_job_write(job, &it, true);
+}
+
+static void rdpprn_job_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	struct rdpdr_write_req wr;
+	struct rdpdr_err err;
+	const u8 *pdu;
+	u8 data[100], buf[512];
+	size_t len;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = i;
+	len = rdpprn_put_printer(buf, sizeof(buf), 2, "PRN2", "Job", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o.pdev = xa_load(&f->s->devices, 2);
+	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
+
+	init_completion(&o.done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, &o,
+						    "rdpprn-kunit-open")));
+	pdu = rdpprn_cap_wait(f, 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_EXPECT_EQ(test, len, (size_t)RDPDR_CREATE_REQ_FIXED);
+	/* A completion for another device does not match. */
+	pdu = f->cap.pdu[1];
+	((u8 *)pdu)[4] = 3;
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, -EINVAL);
+	((u8 *)pdu)[4] = 2;
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0x77, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	/* Answered already: the same CompletionId is no longer pending. */
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0x77, -ENOENT);
+
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, sizeof(data)),
+			(ssize_t)sizeof(data));
+	pdu = rdpprn_cap_wait(f, 2, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_write_req(pdu, len, &wr, &err), 0);
+	KUNIT_EXPECT_EQ(test, wr.io.file_id, 0x77U);
+	KUNIT_EXPECT_EQ(test, wr.length, 100U);
+	KUNIT_EXPECT_EQ(test, memcmp(wr.data, data, 100), 0);
+
+	/* Short answer: the remaining 60 bytes are sent again. */
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 40, 0);
+	pdu = rdpprn_cap_wait(f, 3, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_write_req(pdu, len, &wr, &err), 0);
+	KUNIT_EXPECT_EQ(test, wr.length, 60U);
+	KUNIT_EXPECT_EQ(test, wr.offset, 40ULL);
+	KUNIT_EXPECT_EQ(test, memcmp(wr.data, data + 40, 60), 0);
+
+	/* More than requested is a protocol error that fails the job. */
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 61, -EINVAL);
+	KUNIT_EXPECT_EQ(test, o.job->error, -EIO);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, 1), (ssize_t)-EIO);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job), -EIO);
+
+	/* Release closes the FileId and waits for the answer. */
+	reinit_completion(&o.done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_closer_fn, &o,
+						    "rdpprn-kunit-close")));
+	pdu = rdpprn_cap_wait(f, 4, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_EXPECT_EQ(test, len, (size_t)RDPDR_CLOSE_REQ_SIZE);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+}
+
+static void rdpprn_job_refused_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	const u8 *pdu;
+	u8 buf[512];
+	size_t len;
+
+	len = rdpprn_put_printer(buf, sizeof(buf), 5, "PRN5", "Full", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o.pdev = xa_load(&f->s->devices, 5);
+	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
+	init_completion(&o.done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, &o,
+						    "rdpprn-kunit-open")));
+	pdu = rdpprn_cap_wait(f, 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, STATUS_PRINT_QUEUE_FULL, 0, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -EBUSY);
+	/* No FileId: nothing is closed. */
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 2U);
+}
+
+static void rdpprn_job_device_gone_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	const u8 *pdu;
+	u8 buf[512], rm[12];
+	size_t len;
+
+	len = rdpprn_put_printer(buf, sizeof(buf), 6, "PRN6", "Gone", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o.pdev = xa_load(&f->s->devices, 6);
+	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
+	init_completion(&o.done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, &o,
+						    "rdpprn-kunit-open")));
+	pdu = rdpprn_cap_wait(f, 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 1, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+
+	/* The client removes the printer while the job is open. */
+	KUNIT_ASSERT_EQ(test, rdpdr_build_devlist_remove(rm, sizeof(rm),
+							 (u32[]){ 6 }, 1), 12);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, buf, 10), (ssize_t)-ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_poll_mask(o.job),
+			(__poll_t)(EPOLLERR | EPOLLHUP));
+	/* Release sends nothing: the client no longer knows the device. */
+	rdpprn_job_release(o.job);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 2U);
+}
+
+static struct kunit_case rdpprn_ring_cases[] = {
+	KUNIT_CASE(rdpprn_ring_wrap_test),
+	KUNIT_CASE(rdpprn_ring_partial_ack_test),
+	KUNIT_CASE(rdpprn_ring_segs_test),
+	KUNIT_CASE(rdpprn_ntstatus_test),
+	KUNIT_CASE(rdpprn_sanitize_test),
+	{}
+};
+
+static struct kunit_suite rdpprn_ring_suite = {
+	.name = "rdpprn_core",
+	.test_cases = rdpprn_ring_cases,
+};
+
+static struct kunit_case rdpprn_session_cases[] = {
+	KUNIT_CASE(rdpprn_announce_test),
+	KUNIT_CASE(rdpprn_announce_bad_entries_test),
+	KUNIT_CASE(rdpprn_announce_refused_test),
+	KUNIT_CASE(rdpprn_job_test),
+	KUNIT_CASE(rdpprn_job_refused_test),
+	KUNIT_CASE(rdpprn_job_device_gone_test),
+	{}
+};
+
+static struct kunit_suite rdpprn_session_suite = {
+	.name = "rdpprn_session",
+	.init = rdpprn_session_suite_init,
+	.exit = rdpprn_session_suite_exit,
+	.test_cases = rdpprn_session_cases,
+};
+
+kunit_test_suites(&rdpprn_ring_suite, &rdpprn_session_suite);
+
+MODULE_DESCRIPTION("KUnit suites for rdpprn");
+MODULE_LICENSE("GPL");
