@@ -15,7 +15,7 @@
 
 #include "rdpprn.h"
 
-#define RDPPRN_MINORS		(1U << 12)
+#define RDPPRN_MINORS		BIT(12)
 #define RDPPRN_UEVENT_NAME_MAX	64
 
 static dev_t rdpprn_devt;
@@ -91,18 +91,31 @@ static ssize_t client_name_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(client_name);
 
-#define RDPPRN_COUNTER_ATTR(_name)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%lld\n",				\
-			  (long long)atomic64_read(&to_rdpprn(dev)->_name)); \
-}									\
-static DEVICE_ATTR_RO(_name)
+static ssize_t rdpprn_counter_show(char *buf, atomic64_t *counter)
+{
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(counter));
+}
 
-RDPPRN_COUNTER_ATTR(jobs);
-RDPPRN_COUNTER_ATTR(bytes);
-RDPPRN_COUNTER_ATTR(errors);
+static ssize_t jobs_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return rdpprn_counter_show(buf, &to_rdpprn(dev)->jobs);
+}
+static DEVICE_ATTR_RO(jobs);
+
+static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return rdpprn_counter_show(buf, &to_rdpprn(dev)->bytes);
+}
+static DEVICE_ATTR_RO(bytes);
+
+static ssize_t errors_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return rdpprn_counter_show(buf, &to_rdpprn(dev)->errors);
+}
+static DEVICE_ATTR_RO(errors);
 
 static ssize_t cached_config_read(struct file *filp, struct kobject *kobj,
 				  struct bin_attribute *attr, char *buf,

@@ -150,7 +150,7 @@ struct rdpprn_session {
 	char client_name[RDPPRN_CLIENT_NAME_MAX];
 	const struct rdpprn_transport *tp;
 	struct kref ref;
-	struct mutex lock;
+	struct mutex lock;		/* see the kernel-doc above */
 	bool dead;
 	struct xarray devices;
 	unsigned int nr_printers;
@@ -282,7 +282,7 @@ struct rdpprn_job {
 	unsigned int zero_writes;
 	struct list_head irps;
 	wait_queue_head_t wq;
-	struct mutex write_lock;
+	struct mutex write_lock;	/* one filler of the ring */
 	struct delayed_work tx_work;
 	struct delayed_work timeout_work;
 	unsigned long progress;

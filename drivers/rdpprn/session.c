@@ -12,6 +12,7 @@
 
 #include "rdpprn.h"
 
+/* Protects rdpprn_sessions and rdpprn_nr_sessions. */
 DEFINE_MUTEX(rdpprn_sessions_lock);
 DEFINE_XARRAY_ALLOC1(rdpprn_sessions);
 static u32 rdpprn_next_session;

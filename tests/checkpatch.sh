@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# checkpatch.pl --strict over every C source and header of the project
+# (generated files under build/ excluded). Exit 1 on any error, warning or
+# check.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cp=$("$root/tests/vm/kernels.sh" checkpatch)
+cd "$root"
+
+# Userspace code follows kernel style, but some checks only make sense in
+# the kernel: C99 integer types, printf, and userspace-only headers.
+user_ignore=PREFER_KERNEL_TYPES,NEW_TYPEDEFS,SPLIT_STRING,PREFER_PR_LEVEL
+user_ignore=$user_ignore,FILE_PATH_CHANGES,BIT_MACRO,PREFER_DEFINED_ATTRIBUTE_MACRO
+status=0
+while IFS= read -r f; do
+	case $f in
+	# The wire library's exports sit in a file of their own, on purpose:
+	# its sources are shared with userspace (see the file's comment).
+	drivers/rdpprn/rdpdr_exports.c) ignore=FILE_PATH_CHANGES,EXPORT_SYMBOL ;;
+	# The one place allowed to ask which kernel it is built for.
+	drivers/rdpprn/compat.h)
+		ignore=FILE_PATH_CHANGES,LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;
+	drivers/*|include/*|tests/kunit/*) ignore=FILE_PATH_CHANGES ;;
+	# libFuzzer's entry point has the name libFuzzer gives it.
+	tests/fuzz/*) ignore=$user_ignore,CAMELCASE ;;
+	*) ignore=$user_ignore ;;
+	esac
+	if ! out=$(perl "$cp" --strict --no-tree --quiet --terse --show-types \
+		--ignore "$ignore" -f "$f" 2>&1); then
+		echo "$out"
+		status=1
+	fi
+done < <(git ls-files --cached --others --exclude-standard -- '*.c' '*.h')
+[ $status = 0 ] && echo "checkpatch: clean"
+exit $status
