@@ -24,8 +24,9 @@ while IFS= read -r f; do
 	drivers/rdpprn/compat.h)
 		ignore=FILE_PATH_CHANGES,LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;
 	drivers/*|include/*|tests/kunit/*) ignore=FILE_PATH_CHANGES ;;
-	# libFuzzer's entry point has the name libFuzzer gives it.
-	tests/fuzz/*) ignore=$user_ignore,CAMELCASE ;;
+	# libFuzzer's entry point and cmocka's struct CMUnitTest have the
+	# names those libraries give them.
+	tests/fuzz/*|tests/unit/*) ignore=$user_ignore,CAMELCASE ;;
 	*) ignore=$user_ignore ;;
 	esac
 	if ! out=$(perl "$cp" --strict --no-tree --quiet --terse --show-types \

@@ -60,3 +60,4 @@ EXPORT_SYMBOL_IF_KUNIT(rdpdr_parse_using_xps);
 EXPORT_SYMBOL_IF_KUNIT(rdpdr_build_using_xps);
 EXPORT_SYMBOL_IF_KUNIT(rdpdr_parse_cache_data);
 EXPORT_SYMBOL_IF_KUNIT(rdpdr_build_cache_data);
+EXPORT_SYMBOL_IF_KUNIT(rdpdr_describe);

@@ -747,6 +747,11 @@ int rdpdr_read_client_name(struct rdpdr_rd *r, struct rdpdr_client_name *cn)
 	if (len.val > RDPDR_MAX_COMPUTER_NAME_BYTES)
 		return rdpdr_rd_fail(r, -E2BIG, RDPDR_F_COMPUTER_NAME_LEN,
 				     "ComputerNameLen exceeds 512 bytes", len.at);
+	/* RDPDR.md section 11: the name holds at least its terminator. */
+	if (!len.val)
+		return rdpdr_rd_fail(r, -EILSEQ, RDPDR_F_COMPUTER_NAME,
+				     "ComputerName is empty, without its terminator",
+				     rdpdr_rd_off(r, 0));
 	/* Only bit 0 of UnicodeFlag counts; the other 31 are ignored. */
 	return rdpdr_rd_str(r, RDPDR_F_COMPUTER_NAME, &len,
 			    cn->unicode_flag & 1, &cn->computer_name);

@@ -8,8 +8,10 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <net/net_namespace.h>
 
 #include "rdpprn.h"
 
@@ -19,12 +21,15 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 static void rdpprn_ring_wrap_test(struct kunit *test)
 {
+	u8 *in = kunit_kmalloc(test, 3000, GFP_KERNEL);
+	u8 *out = kunit_kmalloc(test, 3000, GFP_KERNEL);
 	struct rdpprn_ring r;
-	u8 in[3000], out[3000];
 	size_t len, i;
 	u64 pos;
 
-	for (i = 0; i < sizeof(in); i++)
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	for (i = 0; i < 3000; i++)
 		in[i] = i * 7;
 	KUNIT_ASSERT_EQ(test, rdpprn_ring_init(&r, 4096), 0);
 	KUNIT_EXPECT_EQ(test, r.size, (size_t)4096);
@@ -125,7 +130,7 @@ static void rdpprn_sanitize_test(struct kunit *test)
 	rdpprn_sanitize_name("HP LaserJet 4/5", out, sizeof(out));
 	KUNIT_EXPECT_STREQ(test, out, "HP_LaserJet_4_5");
 	rdpprn_sanitize_name("../../etc", out, sizeof(out));
-	KUNIT_EXPECT_STREQ(test, out, "_._etc");
+	KUNIT_EXPECT_STREQ(test, out, "_._.._etc");
 	rdpprn_sanitize_name("", out, sizeof(out));
 	KUNIT_EXPECT_STREQ(test, out, "printer");
 	rdpprn_sanitize_name("a\nb\tc\x7f", out, sizeof(out));
@@ -143,7 +148,7 @@ static void rdpprn_sanitize_test(struct kunit *test)
 #define CAP_MAX 32
 
 struct rdpprn_capture {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects the captured PDUs */
 	wait_queue_head_t wq;
 	u8 *pdu[CAP_MAX];
 	size_t len[CAP_MAX];
@@ -198,7 +203,11 @@ static int rdpprn_session_suite_init(struct kunit *test)
 		return -ENOMEM;
 	spin_lock_init(&f->cap.lock);
 	init_waitqueue_head(&f->cap.wq);
-	f->s = rdpprn_session_new(&init_net, 0, GLOBAL_ROOT_UID,
+	/*
+	 * A port id no socket can have (above pid_max, below the autobind
+	 * range), so no socket's release ends the test's session.
+	 */
+	f->s = rdpprn_session_new(&init_net, 0x7fffff00, GLOBAL_ROOT_UID,
 				  GLOBAL_ROOT_GID, "KUNIT",
 				  &rdpprn_cap_transport, NULL);
 	if (IS_ERR(f->s))
@@ -251,6 +260,17 @@ static size_t rdpprn_put_printer(u8 *buf, size_t cap, u32 id, const char *dos,
 	return rdpdr_build_devlist(buf, cap, &d, 1);
 }
 
+/* PDU buffers live on the heap: KASAN makes stack frames large. */
+#define RDPPRN_KBUF 512
+
+static u8 *rdpprn_kbuf(struct kunit *test)
+{
+	u8 *buf = kunit_kzalloc(test, RDPPRN_KBUF, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	return buf;
+}
+
 static int rdpprn_rx(struct rdpprn_fixture *f, const u8 *pdu, size_t len)
 {
 	return rdpprn_session_rx_pdu(f->s, pdu, len, NULL);
@@ -275,11 +295,11 @@ static void rdpprn_announce_test(struct kunit *test)
 {
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_device *pdev;
-	u8 buf[512];
+	u8 *buf = rdpprn_kbuf(test);
 	size_t len;
 	u8 rm[12];
 
-	len = rdpprn_put_printer(buf, sizeof(buf), 7, "PRN7", "Kunit Printer",
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 7, "PRN7", "Kunit Printer",
 				 RDPDR_PRINTER_ANNOUNCE_FLAG_DEFAULTPRINTER);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	rdpprn_expect_reply(test, f, 0, 7, STATUS_SUCCESS);
@@ -307,24 +327,24 @@ static void rdpprn_announce_bad_entries_test(struct kunit *test)
 {
 	struct rdpprn_fixture *f = test->priv;
 	unsigned int saved = rdpprn_max_printers;
-	u8 buf[512];
+	u8 *buf = rdpprn_kbuf(test);
 	size_t len;
 
-	len = rdpprn_put_printer(buf, sizeof(buf), 1, "PR<1", "Bad Dos", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 1, "PR<1", "Bad Dos", 0);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	rdpprn_expect_reply(test, f, 0, 1, STATUS_ACCESS_DENIED);
 
 	/* Printer data shorter than its fixed 24 bytes. */
-	len = rdpprn_put_printer(buf, sizeof(buf), 2, "PRN2", "Short", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 2, "PRN2", "Short", 0);
 	buf[8 + 16] = 20;
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, 8 + 20 + 20), 0);
 	rdpprn_expect_reply(test, f, 1, 2, STATUS_INVALID_PARAMETER);
 
 	/* Beyond the per-session limit. */
 	rdpprn_max_printers = 1;
-	len = rdpprn_put_printer(buf, sizeof(buf), 3, "PRN3", "One", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 3, "PRN3", "One", 0);
 	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	len = rdpprn_put_printer(buf, sizeof(buf), 4, "PRN4", "Two", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 4, "PRN4", "Two", 0);
 	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	rdpprn_max_printers = saved;
 	rdpprn_expect_reply(test, f, 2, 3, STATUS_SUCCESS);
@@ -341,21 +361,21 @@ static void rdpprn_announce_refused_test(struct kunit *test)
 		{ .device_type = RDPDR_DTYP_PARALLEL, .device_id = 9,
 		  .dos_name = "LPT1" },
 	};
-	u8 buf[128];
+	u8 *buf = rdpprn_kbuf(test);
 	int len;
 
 	/* Duplicate DeviceIds inside one PDU refuse the PDU as a whole. */
-	len = rdpdr_build_devlist(buf, sizeof(buf), d, 2);
+	len = rdpdr_build_devlist(buf, RDPPRN_KBUF, d, 2);
 	KUNIT_ASSERT_GT(test, len, 0);
 	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), -EINVAL);
 
 	/* Truncated: the entry's DeviceDataLength runs past the end. */
-	len = rdpprn_put_printer(buf, sizeof(buf), 5, "PRN5", "T", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 5, "PRN5", "T", 0);
 	KUNIT_EXPECT_LT(test, rdpprn_rx(f, buf, len - 1), 0);
 
 	/* Only non-printers: accepted, and left to the helper to answer. */
 	d[1].device_id = 10;
-	len = rdpdr_build_devlist(buf, sizeof(buf), d, 2);
+	len = rdpdr_build_devlist(buf, RDPPRN_KBUF, d, 2);
 	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	KUNIT_EXPECT_EQ(test, f->cap.n, 0U);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&f->s->errors), 2LL);
@@ -441,13 +461,13 @@ static void rdpprn_job_test(struct kunit *test)
 	struct rdpdr_write_req wr;
 	struct rdpdr_err err;
 	const u8 *pdu;
-	u8 data[100], buf[512];
+	u8 data[100], *buf = rdpprn_kbuf(test);
 	size_t len;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = i;
-	len = rdpprn_put_printer(buf, sizeof(buf), 2, "PRN2", "Job", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 2, "PRN2", "Job", 0);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	o.pdev = xa_load(&f->s->devices, 2);
 	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
@@ -509,10 +529,10 @@ static void rdpprn_job_refused_test(struct kunit *test)
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
 	const u8 *pdu;
-	u8 buf[512];
+	u8 *buf = rdpprn_kbuf(test);
 	size_t len;
 
-	len = rdpprn_put_printer(buf, sizeof(buf), 5, "PRN5", "Full", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 5, "PRN5", "Full", 0);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	o.pdev = xa_load(&f->s->devices, 5);
 	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
@@ -534,10 +554,10 @@ static void rdpprn_job_device_gone_test(struct kunit *test)
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
 	const u8 *pdu;
-	u8 buf[512], rm[12];
+	u8 *buf = rdpprn_kbuf(test), rm[12];
 	size_t len;
 
-	len = rdpprn_put_printer(buf, sizeof(buf), 6, "PRN6", "Gone", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 6, "PRN6", "Gone", 0);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	o.pdev = xa_load(&f->s->devices, 6);
 	KUNIT_ASSERT_NOT_NULL(test, o.pdev);

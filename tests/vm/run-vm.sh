@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one of the test kernels in QEMU with a payload and judge the run.
+#
+# Usage:
+#   run-vm.sh --kernel debug|stock61|stock612 --payload DIR --log FILE
+#             [--timeout SECS] [--mem MB] [--smp N] [--append 'ARGS']
+#             [--add SRC:DST]... [--add-bin PATH[:DST]]... [--no-check]
+#
+#   --payload DIR   copied to /payload in the guest; DIR/run is run by
+#                   busybox sh as PID 1's child (it may source /rdpprn/lib.sh)
+#   --log FILE      the serial console (kernel log + payload output), CRs
+#                   stripped; echoed too when stdout is a terminal or
+#                   VERBOSE=1
+#   --timeout SECS  QEMU is killed after this long (default 300)
+#   --mem MB        guest memory (default 2048; 1024 for debug, whose
+#                   kmemleak scans take ~13 s at 2 GiB and ~8 s at 1 GiB)
+#   --smp N         guest CPUs (default 2)
+#   --append ARGS   extra kernel command line
+#   --add, --add-bin  extra files for the initramfs (see mkinitramfs.sh)
+#   --no-check      do not run check-log.sh (the marker still decides)
+#
+# The debug kernel also gets its own modules (kunit.ko) at
+# /lib/modules/<release> so that "modprobe kunit" works in the guest.
+#
+# Exit status: 0 only if the guest printed "RDPPRN-VM-RESULT: 0" and
+# check-log.sh finds no kernel splat in the log; 1 on test failure or splat;
+# 2 on usage errors; 3 on timeout or a VM that died without a marker.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=kernels.sh
+. "$here/kernels.sh"
+
+usage() {
+	sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+kernel=
+payload=
+log=
+timeout=300
+mem=
+smp=2
+append=
+check=1
+extra=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--payload) payload=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--add | --add-bin) extra+=("$1" "$2"); shift 2 ;;
+	--no-check) check=0; shift ;;
+	-h | --help) usage ;;
+	*) echo "run-vm.sh: unknown argument $1" >&2; usage ;;
+	esac
+done
+if [ -z "$kernel" ] || [ -z "$payload" ] || [ -z "$log" ]; then usage; fi
+
+if [ -z "$mem" ]; then
+	if [ "$kernel" = debug ]; then mem=1024; else mem=2048; fi
+fi
+
+image=$(rdpprn_kernel_image "$kernel")
+release=$(rdpprn_kernel_release "$kernel")
+modroot=$(rdpprn_kernel_modroot "$kernel")
+if [ -n "$modroot" ] && [ -d "$modroot/lib/modules/$release" ]; then
+	extra+=(--add "$modroot/lib/modules/$release:/lib/modules/$release")
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdpprn-vm.XXXXXX")
+# If we are interrupted or killed (Ctrl-C, a CI job timeout), QEMU must not
+# outlive us: it runs from a pipeline, so it is found through its pidfile.
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+	if [ -s "$tmp/qemu.pid" ]; then
+		kill "$(cat "$tmp/qemu.pid")" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+interrupted=
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+"$here/mkinitramfs.sh" -o "$tmp/initramfs.cpio.gz" --payload "$payload" "${extra[@]}"
+
+# console=ttyS0: everything goes to the logged serial port.
+# panic=-1 + oops=panic: an oops leaves the guest in a state where the
+#   payload usually hangs until the timeout; panicking reboots at once,
+#   which ends QEMU (-no-reboot), and the oops is already in the log.
+#   WARN()s do not panic: the run goes on and check-log.sh flags them.
+# loglevel=7: every message up to KERN_INFO reaches the console.
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init"
+[ -z "$append" ] || cmdline="$cmdline $append"
+
+# -display none -serial stdio instead of -nographic: same serial-on-stdout,
+# but no monitor multiplexed on it (stdin is /dev/null anyway) and no
+# surprise terminal modes. -nodefaults drops the NIC/VGA the tests do not
+# use, which also saves boot time under TCG.
+qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp"
+	-nodefaults -display none -serial stdio -no-reboot -pidfile "$tmp/qemu.pid"
+	-kernel "$image" -initrd "$tmp/initramfs.cpio.gz" -append "$cmdline")
+
+mkdir -p "$(dirname "$log")"
+: >"$log"
+echo "run-vm.sh: booting $kernel ($release), log $log" >&2
+if [ -n "${VERBOSE:-}" ]; then
+	echo=$VERBOSE
+elif [ -t 1 ]; then
+	echo=1
+else
+	echo=0
+fi
+
+t0=$(date +%s.%N)
+# sed -u: the guest's CRLF line ends become LF, unbuffered so the echo is
+# live. timeout kills QEMU (then SIGKILL 10 s later if it hangs on exit).
+# The pipeline runs in the background because bash runs traps only once a
+# foreground command finishes, but interrupts "wait"; QEMU's own exit status
+# comes back through a file.
+{
+	rc=0
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 || rc=$?
+	echo "$rc" 2>/dev/null >"$tmp/qemu.rc"
+} | sed -u 's/\r$//' | if [ "$echo" = 1 ]; then tee -a "$log"; else cat >>"$log"; fi &
+wait $! || true
+if [ -n "$interrupted" ]; then
+	echo "run-vm.sh: $kernel: interrupted, QEMU stopped" >&2
+	exit "$interrupted"
+fi
+qrc=$(cat "$tmp/qemu.rc" 2>/dev/null || echo 255)
+# QEMU is gone: do not let the EXIT trap kill a recycled pid.
+rm -f "$tmp/qemu.pid"
+t1=$(date +%s.%N)
+wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "RDPPRN-VM: timeout: QEMU killed after ${timeout}s" >>"$log"
+	echo "run-vm.sh: $kernel: TIMEOUT after ${timeout}s (log $log)" >&2
+	tail -n 30 "$log" >&2
+	exit 3
+fi
+
+marker=$(sed -n 's/^.*RDPPRN-VM-RESULT: \([0-9][0-9]*\).*$/\1/p' "$log" | tail -n1)
+booted=$(sed -n 's/^RDPPRN-VM-BOOTED: .* at \([0-9.]*\)s$/\1/p' "$log" | tail -n1)
+finished=$(sed -n 's/^RDPPRN-VM: payload finished at \([0-9.]*\)s$/\1/p' "$log" | tail -n1)
+echo "run-vm.sh: $kernel: QEMU exited ($qrc) after ${wall}s wall; guest reached init at ${booted:-?}s, marker at ${finished:-?}s uptime" >&2
+
+if [ -z "$marker" ]; then
+	echo "run-vm.sh: $kernel: no RDPPRN-VM-RESULT marker: the guest crashed or panicked (log $log)" >&2
+	[ "$check" = 0 ] || "$here/check-log.sh" "$log" >&2 || true
+	tail -n 30 "$log" >&2
+	exit 3
+fi
+
+rc=0
+if [ "$check" = 1 ] && ! "$here/check-log.sh" "$log" >&2; then
+	echo "run-vm.sh: $kernel: check-log.sh found problems in $log" >&2
+	rc=1
+fi
+if [ "$marker" != 0 ]; then
+	echo "run-vm.sh: $kernel: payload failed with status $marker (log $log)" >&2
+	grep -a 'RDPPRN-FAIL' "$log" >&2 || true
+	rc=1
+fi
+[ "$rc" != 0 ] || echo "run-vm.sh: $kernel: OK" >&2
+exit "$rc"
