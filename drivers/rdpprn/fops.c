@@ -43,10 +43,21 @@ static __poll_t rdpprn_poll(struct file *file, poll_table *wait)
 	return rdpprn_job_poll_mask(job);
 }
 
-/* Every close() of the file: drain, and say whether the job went well. */
+/*
+ * Every close() of the file drains and says whether the job went well. The
+ * last one also closes the client's FileId, so that a failed IRP_MJ_CLOSE
+ * is reported by the close() that caused it rather than lost in release.
+ */
 static int rdpprn_flush(struct file *file, fl_owner_t id)
 {
-	return rdpprn_job_drain(file->private_data);
+	struct rdpprn_job *job = file->private_data;
+	int ret = rdpprn_job_drain(job);
+	int cret;
+
+	if (file_count(file) > 1)
+		return ret;
+	cret = rdpprn_job_close(job);
+	return ret ? ret : cret;
 }
 
 static int rdpprn_fsync(struct file *file, loff_t start, loff_t end,

@@ -364,12 +364,18 @@ static void rdpprn_write_done(struct rdpprn_job *job, u64 pos, u32 requested,
 	rdpprn_job_kick(job);
 }
 
-static void rdpprn_close_done(struct rdpprn_job *job)
+/* A failed close is the job's failure too: the client may drop the job. */
+static void rdpprn_close_done(struct rdpprn_job *job,
+			      const struct rdpdr_close_rsp *r)
 {
-	if (job && job->state == RDPPRN_JOB_CLOSING) {
-		WRITE_ONCE(job->state, RDPPRN_JOB_CLOSED);
-		wake_up_all(&job->wq);
+	if (!job || job->state != RDPPRN_JOB_CLOSING)
+		return;
+	if (r->c.io_status != STATUS_SUCCESS && !job->error) {
+		job->error = rdpprn_ntstatus_to_errno(r->c.io_status);
+		atomic64_inc(&job->pdev->errors);
 	}
+	WRITE_ONCE(job->state, RDPPRN_JOB_CLOSED);
+	wake_up_all(&job->wq);
 }
 
 /**
@@ -459,7 +465,7 @@ int rdpprn_job_completion(struct rdpprn_session *s, const u8 *pdu,
 			rdpprn_write_done(job, pos, requested, &r.write);
 		break;
 	default:
-		rdpprn_close_done(job);
+		rdpprn_close_done(job, &r.close);
 		break;
 	}
 	if (job)
@@ -570,16 +576,21 @@ out_free:
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_open);
 
 /**
- * rdpprn_job_release() - end a job when its file is released
- * @job: the job; freed on return
+ * rdpprn_job_close() - close the client's FileId of a job
+ * @job: the job
  *
- * Sends IRP_MJ_CLOSE when the client opened a FileId for the job, and
+ * Sends IRP_MJ_CLOSE when the client opened a FileId for the job and
  * waits for the answer (bounded by io_timeout; a fatal signal stops the
- * wait early). Whatever is still pending becomes an orphan.
+ * wait early). Anything still pending becomes an orphan. Closing twice is
+ * harmless: the second call sends nothing.
+ *
+ * Return: the job's latched error, which now includes the errno of a
+ * failed close, or 0.
  */
-void rdpprn_job_release(struct rdpprn_job *job)
+int rdpprn_job_close(struct rdpprn_job *job)
 {
 	struct rdpprn_session *s = job->s;
+	int ret;
 
 	mutex_lock(&s->lock);
 	if (job->have_file && job->state != RDPPRN_JOB_GONE) {
@@ -594,6 +605,25 @@ void rdpprn_job_release(struct rdpprn_job *job)
 	wait_event_killable(job->wq,
 			    READ_ONCE(job->state) != RDPPRN_JOB_CLOSING);
 
+	mutex_lock(&s->lock);
+	ret = job->error;
+	mutex_unlock(&s->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_close);
+
+/**
+ * rdpprn_job_release() - end a job when its file is released
+ * @job: the job; freed on return
+ *
+ * Closes the FileId if the last close() did not (e.g. the file was
+ * released without a flush), then frees the job.
+ */
+void rdpprn_job_release(struct rdpprn_job *job)
+{
+	struct rdpprn_session *s = job->s;
+
+	rdpprn_job_close(job);
 	mutex_lock(&s->lock);
 	rdpprn_job_unlink(job);
 	mutex_unlock(&s->lock);

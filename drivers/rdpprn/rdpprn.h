@@ -311,6 +311,7 @@ struct rdpprn_irp {
 };
 
 struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev);
+int rdpprn_job_close(struct rdpprn_job *job);
 void rdpprn_job_release(struct rdpprn_job *job);
 ssize_t rdpprn_job_write(struct rdpprn_job *job, struct iov_iter *from,
 			 bool nonblock);
