@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdpprn_frame_unit.c - the framing protocol between an RDP server and
+ * rdpprnd (userspace/lib/frame.c, stream.c): whole, split, truncated,
+ * oversized and garbage frames, SESSION_OPEN payloads, the output queue;
+ * and the helpers the tools share (SHA-256, UTF-8, escaping, numbers).
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rdpprn_sha256.h"
+#include "rdpprn_stream.h"
+
+static size_t put_frame(u8 *buf, u8 type, const void *payload, u32 len)
+{
+	rdpprn_frame_hdr(buf, type, len);
+	memcpy(buf + RDPPRN_FRAME_HDR_SIZE, payload, len);
+	return RDPPRN_FRAME_HDR_SIZE + len;
+}
+
+static void frame_whole(void **state)
+{
+	static const u8 pdu[] = { 0x72, 0x44, 0x4c, 0x55 };
+	struct rdpprn_frame f;
+	const char *why;
+	u8 buf[16];
+	size_t n = put_frame(buf, RDPPRN_FRAME_PDU, pdu, sizeof(pdu));
+
+	/* header: length LE, then the type */
+	assert_memory_equal(buf, "\x04\x00\x00\x00\x02", 5);
+	assert_int_equal(rdpprn_frame_peek(buf, n, &f, &why), (long)n);
+	assert_int_equal(f.type, RDPPRN_FRAME_PDU);
+	assert_int_equal(f.len, sizeof(pdu));
+	assert_memory_equal(f.data, pdu, sizeof(pdu));
+	/* one frame followed by the start of the next */
+	assert_int_equal(rdpprn_frame_peek(buf, sizeof(buf), &f, &why),
+			 (long)n);
+}
+
+static void frame_truncated(void **state)
+{
+	static const u8 pdu[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct rdpprn_frame f;
+	const char *why;
+	u8 buf[16];
+	size_t n = put_frame(buf, RDPPRN_FRAME_PDU, pdu, sizeof(pdu)), i;
+
+	/* every prefix asks for more, none is an error */
+	for (i = 0; i < n; i++)
+		assert_int_equal(rdpprn_frame_peek(buf, i, &f, &why), 0);
+}
+
+static void frame_oversized(void **state)
+{
+	struct rdpprn_frame f;
+	const char *why;
+	u8 hdr[RDPPRN_FRAME_HDR_SIZE];
+
+	/* refused by the header: nothing is buffered for it */
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_PDU, RDPPRN_FRAME_MAX + 1);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EMSGSIZE);
+	assert_non_null(why);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_PDU, 0xffffffff);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EMSGSIZE);
+	/* exactly 1 MiB is fine, and incomplete */
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_PDU, RDPPRN_FRAME_MAX);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why), 0);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_CLOSE, RDPPRN_FRAME_CLOSE_MAX + 1);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EMSGSIZE);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 256);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EMSGSIZE);
+}
+
+static void frame_garbage(void **state)
+{
+	static const u8 types[] = { 0, 5, 0x7f, 0xff };
+	struct rdpprn_frame f;
+	const char *why;
+	u8 hdr[RDPPRN_FRAME_HDR_SIZE];
+	size_t i;
+
+	for (i = 0; i < sizeof(types); i++) {
+		rdpprn_frame_hdr(hdr, types[i], 4);
+		assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+				 -EBADMSG);
+		assert_string_equal(why, "unknown frame type");
+	}
+	/* lengths a type does not allow */
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_PDU, 0);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EBADMSG);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 7);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EBADMSG);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_INFO, 3);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
+			 -EBADMSG);
+	/* an empty CLOSE is fine */
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_CLOSE, 0);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why), 5);
+}
+
+static void frame_open(void **state)
+{
+	struct rdpprn_open o = { .uid = 1000, .gid = 100 }, back;
+	struct rdpprn_frame f = { .type = RDPPRN_FRAME_SESSION_OPEN };
+	const char *why;
+	u8 buf[300];
+	int n;
+
+	strcpy(o.name, "Büro-PC");
+	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
+	assert_int_equal(n, 8 + strlen("Büro-PC"));
+	assert_memory_equal(buf, "\xe8\x03\x00\x00\x64\x00\x00\x00", 8);
+	f.len = (u32)n;
+	f.data = buf;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_int_equal(back.uid, 1000);
+	assert_int_equal(back.gid, 100);
+	assert_string_equal(back.name, "Büro-PC");
+	/* no name at all is allowed */
+	f.len = 8;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_string_equal(back.name, "");
+	/* a NUL inside, or bytes that are not UTF-8, are not */
+	buf[9] = 0;
+	f.len = (u32)n;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+	buf[9] = 0xff;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+	f.len = 7;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+}
+
+/* Feed a stream byte by byte: the frames come out whole and in order. */
+static void rx_byte_by_byte(void **state)
+{
+	static const u8 a[] = { 0x72, 0x44, 0x4c, 0x55 };
+	u8 big[70000], stream[80000];
+	struct rdpprn_frame f;
+	struct rdpprn_rx rx;
+	const char *why;
+	size_t n = 0, i;
+	int got = 0;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (u8)i;
+	n += put_frame(stream + n, RDPPRN_FRAME_PDU, a, sizeof(a));
+	n += put_frame(stream + n, RDPPRN_FRAME_PDU, big, sizeof(big));
+	n += put_frame(stream + n, RDPPRN_FRAME_CLOSE, "bye", 3);
+	rdpprn_rx_init(&rx);
+	for (i = 0; i < n; i++) {
+		rdpprn_rx_feed(&rx, stream + i, 1);
+		while (rdpprn_rx_next(&rx, &f, &why) == 1) {
+			if (got == 0)
+				assert_int_equal(f.len, sizeof(a));
+			if (got == 1) {
+				assert_int_equal(f.len, sizeof(big));
+				assert_memory_equal(f.data, big, sizeof(big));
+			}
+			if (got == 2)
+				assert_int_equal(f.type, RDPPRN_FRAME_CLOSE);
+			got++;
+		}
+	}
+	assert_int_equal(got, 3);
+	assert_int_equal(rdpprn_rx_pending(&rx), 0);
+	rdpprn_rx_free(&rx);
+}
+
+/* Half a frame when the stream ends shows as pending bytes. */
+static void rx_truncated_stream(void **state)
+{
+	struct rdpprn_frame f;
+	struct rdpprn_rx rx;
+	const char *why;
+	u8 buf[32];
+	size_t n = put_frame(buf, RDPPRN_FRAME_PDU, "0123456789", 10);
+
+	rdpprn_rx_init(&rx);
+	rdpprn_rx_feed(&rx, buf, n - 3);
+	assert_int_equal(rdpprn_rx_next(&rx, &f, &why), 0);
+	assert_int_equal(rdpprn_rx_pending(&rx), n - 3);
+	rdpprn_rx_free(&rx);
+}
+
+/* A garbage header after a good frame: the good one first, then refusal. */
+static void rx_garbage_after_good(void **state)
+{
+	struct rdpprn_frame f;
+	struct rdpprn_rx rx;
+	const char *why;
+	u8 buf[32];
+	size_t n = put_frame(buf, RDPPRN_FRAME_CLOSE, "", 0);
+
+	memcpy(buf + n, "\xff\xff\xff\xff\x02", 5);
+	rdpprn_rx_init(&rx);
+	rdpprn_rx_feed(&rx, buf, n + 5);
+	assert_int_equal(rdpprn_rx_next(&rx, &f, &why), 1);
+	assert_int_equal(rdpprn_rx_next(&rx, &f, &why), -EMSGSIZE);
+	rdpprn_rx_free(&rx);
+}
+
+/* Over a real socket: rdpprn_rx_read() then frames. */
+static void rx_socket(void **state)
+{
+	struct rdpprn_outq q;
+	struct rdpprn_frame f;
+	struct rdpprn_rx rx;
+	const char *why;
+	int sv[2], frames = 0;
+	u8 payload[5000];
+
+	memset(payload, 0xab, sizeof(payload));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	rdpprn_outq_init(&q, 0);
+	assert_int_equal(rdpprn_outq_frame(&q, RDPPRN_FRAME_PDU, "\x72\x44",
+					   2, payload, sizeof(payload)), 0);
+	assert_int_equal(rdpprn_outq_frame(&q, RDPPRN_FRAME_SESSION_INFO,
+					   NULL, 0, "\x07\0\0\0", 4), 0);
+	assert_int_equal(rdpprn_outq_flush(&q, sv[0]), 0);
+	assert_true(rdpprn_outq_empty(&q));
+	assert_int_equal(q.written, 2 * 5 + 2 + 5000 + 4);
+	close(sv[0]);
+	rdpprn_rx_init(&rx);
+	while (rdpprn_rx_read(&rx, sv[1]) > 0) {
+		while (rdpprn_rx_next(&rx, &f, &why) == 1) {
+			if (!frames++) {
+				assert_int_equal(f.len, 5002);
+				assert_memory_equal(f.data, "\x72\x44", 2);
+			} else {
+				assert_int_equal(rdpprn_get_le32(f.data), 7);
+			}
+		}
+	}
+	assert_int_equal(frames, 2);
+	rdpprn_rx_free(&rx);
+	close(sv[1]);
+}
+
+static void outq_limit(void **state)
+{
+	struct rdpprn_outq q;
+	const u8 *p;
+	u8 data[100] = { 0 };
+
+	rdpprn_outq_init(&q, 250);
+	assert_int_equal(rdpprn_outq_frame(&q, 2, NULL, 0, data, 100), 0);
+	assert_int_equal(rdpprn_outq_frame(&q, 2, NULL, 0, data, 100), 0);
+	/* 210 queued: another 105 would pass the limit */
+	assert_int_equal(rdpprn_outq_frame(&q, 2, NULL, 0, data, 100),
+			 -ENOBUFS);
+	assert_int_equal(q.bytes, 210);
+	assert_int_equal(rdpprn_outq_peek(&q, &p), 105);
+	rdpprn_outq_consume(&q, 50);
+	assert_int_equal(rdpprn_outq_peek(&q, &p), 55);
+	rdpprn_outq_consume(&q, 100);
+	assert_int_equal(q.bytes, 60);
+	rdpprn_outq_free(&q);
+	assert_true(rdpprn_outq_empty(&q));
+}
+
+/* A peer that is gone: the flush reports it. */
+static void outq_epipe(void **state)
+{
+	struct rdpprn_outq q;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	close(sv[1]);
+	rdpprn_outq_init(&q, 0);
+	rdpprn_outq_frame(&q, 3, NULL, 0, "x", 1);
+	assert_int_equal(rdpprn_outq_flush(&q, sv[0]), -EPIPE);
+	rdpprn_outq_free(&q);
+	close(sv[0]);
+}
+
+/* FIPS 180-2, appendix B.3: one million 'a' */
+#define MILLION_A_SHA256 \
+	"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+
+static void sha256_vectors(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *hex;
+	} v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	struct rdpprn_sha256 s;
+	char hex[RDPPRN_SHA256_HEX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		rdpprn_sha256_init(&s);
+		rdpprn_sha256_update(&s, v[i].in, strlen(v[i].in));
+		rdpprn_sha256_hex(&s, hex);
+		assert_string_equal(hex, v[i].hex);
+	}
+	/* a million 'a', fed in odd pieces */
+	rdpprn_sha256_init(&s);
+	for (i = 0; i < 1000000;) {
+		static const char a[997] = { [0 ... 996] = 'a' };
+		size_t n = 1000000 - i < 997 ? 1000000 - i : 997;
+
+		rdpprn_sha256_update(&s, a, n);
+		i += n;
+	}
+	rdpprn_sha256_hex(&s, hex);
+	assert_string_equal(hex, MILLION_A_SHA256);
+}
+
+static void utf8_and_escape(void **state)
+{
+	char out[64];
+
+	assert_true(rdpprn_utf8_valid((const u8 *)"Büro €", 9));
+	assert_false(rdpprn_utf8_valid((const u8 *)"\xc0\xaf", 2));
+	assert_false(rdpprn_utf8_valid((const u8 *)"\xed\xa0\x80", 3));
+	assert_false(rdpprn_utf8_valid((const u8 *)"\xe2\x82", 2));
+	rdpprn_escape("a\"b\\c\x1b[2J\xc2\x9b", 11, out, sizeof(out));
+	assert_string_equal(out, "a\\x22b\\x5cc\\x1b[2J\\x9b");
+	rdpprn_escape("abcdef", 6, out, 4);
+	assert_string_equal(out, "abc");
+	/* an escape is never cut in half */
+	rdpprn_escape("ab\x01", 3, out, 5);
+	assert_string_equal(out, "ab");
+}
+
+static void numbers(void **state)
+{
+	u64 v;
+	u32 st;
+
+	assert_int_equal(rdpprn_parse_size("16M", &v), 0);
+	assert_int_equal(v, 16 << 20);
+	assert_int_equal(rdpprn_parse_size("256k", &v), 0);
+	assert_int_equal(v, 256 << 10);
+	assert_int_equal(rdpprn_parse_size("12", &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_not_equal(rdpprn_parse_size("-1", &v), 0);
+	assert_int_not_equal(rdpprn_parse_size("M", &v), 0);
+	assert_int_not_equal(rdpprn_parse_u64(" 1", &v), 0);
+	assert_int_equal(rdpprn_parse_ntstatus("PRINT_QUEUE_FULL", &st), 0);
+	assert_int_equal(st, STATUS_PRINT_QUEUE_FULL);
+	assert_int_equal(rdpprn_parse_ntstatus("status_access_denied", &st), 0);
+	assert_int_equal(st, STATUS_ACCESS_DENIED);
+	assert_int_equal(rdpprn_parse_ntstatus("0xc0000001", &st), 0);
+	assert_int_equal(st, STATUS_UNSUCCESSFUL);
+	assert_string_equal(rdpprn_ntstatus_name(STATUS_NOT_SUPPORTED),
+			    "STATUS_NOT_SUPPORTED");
+	assert_null(rdpprn_ntstatus_name(0x12345678));
+}
+
+static void hex_decode(void **state)
+{
+	static const char text[] = "# comment 00 11\n72 44 4c 55\n\n6e 49\n";
+	size_t n;
+	u8 *b;
+
+	assert_int_equal(rdpprn_hex_decode(text, strlen(text), &b, &n), 0);
+	assert_int_equal(n, 6);
+	assert_memory_equal(b, "\x72\x44\x4c\x55\x6e\x49", 6);
+	free(b);
+	assert_int_equal(rdpprn_hex_decode("7g", 2, &b, &n), -EINVAL);
+	assert_int_equal(rdpprn_hex_decode("724", 3, &b, &n), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(frame_whole),
+		cmocka_unit_test(frame_truncated),
+		cmocka_unit_test(frame_oversized),
+		cmocka_unit_test(frame_garbage),
+		cmocka_unit_test(frame_open),
+		cmocka_unit_test(rx_byte_by_byte),
+		cmocka_unit_test(rx_truncated_stream),
+		cmocka_unit_test(rx_garbage_after_good),
+		cmocka_unit_test(rx_socket),
+		cmocka_unit_test(outq_limit),
+		cmocka_unit_test(outq_epipe),
+		cmocka_unit_test(sha256_vectors),
+		cmocka_unit_test(utf8_and_escape),
+		cmocka_unit_test(numbers),
+		cmocka_unit_test(hex_decode),
+	};
+
+	/* outq_epipe writes to a closed socket, as rdpprnd may */
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("rdpprn_frame", tests, NULL, NULL);
+}

@@ -1,0 +1,306 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rdpprnd's event loop end to end, without a kernel: rdpprnd-fake (the
+# production daemon with the fake kernel of tests/unit/fake_kernel.c in
+# place of netlink) against rdpprn-sim and a few hand-made peers, over
+# --stdio and over --listen. Both programs are ASan/UBSan builds: a leak
+# or a memory error makes them exit non-zero, which the checks see.
+#
+# Usage: rdpprnd-e2e.sh RDPPRND_FAKE RDPPRN_SIM VECTORS_DIR WORKDIR
+#
+# One line per check, "ok - NAME" or "not ok - NAME: WHY", and at the end
+# "N passed, N failed"; exit status 1 if anything failed.
+set -uo pipefail
+
+daemon=$(realpath "$1")
+sim=$(realpath "$2")
+vectors=$(realpath "$3")
+work=$(realpath -m "$4")
+passed=0
+failed=0
+pids=()
+
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+
+ok() {
+	echo "ok - $1"
+	passed=$((passed + 1))
+}
+
+not_ok() {
+	echo "not ok - $1: $2"
+	failed=$((failed + 1))
+}
+
+# check NAME WHY CMD...: ok when CMD succeeds
+check() {
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
+}
+
+has() {
+	grep -q -- "$2" "$1"
+}
+
+# nfds PID: open descriptors of a process
+nfds() {
+	find /proc/"$1"/fd -mindepth 1 -maxdepth 1 | wc -l
+}
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -9 "$p" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 20; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+sha_of_job() {
+	sed -n 's/.*JOB dev=.* sha256=\([0-9a-f]*\) status=closed.*/\1/p' "$1" | head -n1
+}
+
+# run NAME [sim options...]: rdpprn-sim --exec rdpprnd-fake --stdio, with
+# $conf as configuration; output in NAME.out, daemon log in NAME.log
+conf=/nonexistent
+run() {
+	local name=$1
+	shift
+	timeout 60 "$sim" --exec "$daemon --stdio --config $conf 2>$work/$name.log" \
+		--timeout 20 "$@" >"$name.out" 2>"$name.err"
+	echo $? >"$name.rc"
+}
+
+# ---- --stdio: handshake, a job, data integrity ------------------------
+RDPPRN_FAKE_JOB_BYTES=1048583 run job --printer 'name=HP LaserJet,default' \
+	--printer 'name=Second,id=9' --jobs 1 --out "$work/spool"
+want=$(sed -n 's/^fake-kernel: JOB .*sha256=\([0-9a-f]*\) status=closed.*/\1/p' job.log)
+got=$(sha_of_job job.out)
+check stdio-ready "no READY line" has job.out 'READY session=1 accepted=1,9 refused=-'
+check stdio-job-intact "sim $got, kernel $want" test -n "$want" -a "$got" = "$want"
+check stdio-job-file "the --out file differs" \
+	test "$(sha256sum spool/job-1-0.bin | cut -c1-64)" = "$want"
+check stdio-exit "sim exit $(cat job.rc)" test "$(cat job.rc)" = 0
+check stdio-daemon-exit "daemon exit" has job.out 'DAEMON status=0'
+check stdio-no-violation "violations" has job.out 'violations=0'
+check stdio-log-end "no end-of-session line" has job.log \
+	'session 1 ended: closed by the RDP server: jobs'
+
+# ---- the client vectors and FreeRDP's behaviour -----------------------
+run vectors --client-vectors "$vectors" --printer name=HP --exit-ready
+check client-vectors "$(tail -n3 vectors.out | tr '\n' '|')" has vectors.out \
+	'READY session=1 accepted=1 refused=-'
+check client-vectors-stage "no LOGGEDON" has vectors.out '^LOGGEDON'
+run freerdp --freerdp-quirks --printer name=HP --exit-ready
+check freerdp-quirks "$(tail -n3 freerdp.out | tr '\n' '|')" has freerdp.out \
+	'READY session=1 accepted=1 refused=-'
+run minor2 --minor 2 --printer name=HP --exit-ready
+check old-client-minor-2 "$(tail -n3 minor2.out | tr '\n' '|')" has minor2.out \
+	'READY session=1 accepted=1 refused=-'
+
+# ---- policy modes through a configuration file ------------------------
+policy() {
+	local name=$1 text=$2 want=$3
+	printf '%b' "$text" >"$name.conf"
+	conf=$work/$name.conf
+	run "$name" --printer 'name=HP LaserJet,id=1' \
+		--printer 'name=Canon,id=2,default' \
+		--printer 'name=Microsoft Print to PDF,id=3' \
+		--printer 'name=My Fax,id=4' --exit-ready
+	conf=/nonexistent
+	check "policy-$name" "$(grep READY "$name.out")" has "$name.out" "$want"
+}
+policy all '' 'READY session=1 accepted=1,2,3,4 refused=-'
+policy none 'redirect = none\n' 'READY session=1 accepted=- refused=1,2,3,4'
+policy default 'redirect = default\n' 'READY session=1 accepted=2 refused=1,3,4'
+policy filters 'exclude = Microsoft Print to PDF\nexclude = *fax*\n' \
+	'READY session=1 accepted=1,2 refused=3,4'
+policy include 'include = HP *\ninclude = Canon\n' \
+	'READY session=1 accepted=1,2 refused=3,4'
+policy limit 'max_printers = 2\n' 'READY session=1 accepted=1,2 refused=3,4'
+check policy-none-status "not STATUS_NOT_SUPPORTED" has none.out \
+	'DEVICE dev=1 type=printer status=0xc00000bb'
+check policy-filter-status "not STATUS_ACCESS_DENIED" has filters.out \
+	'DEVICE dev=4 type=printer status=0xc0000022'
+check policy-limit-status "not STATUS_INSUFFICIENT_RESOURCES" has limit.out \
+	'DEVICE dev=3 type=printer status=0xc000009a'
+check policy-log "no refusal line" has filters.log \
+	'printer "My Fax" (id 4) refused: excluded by "\*fax\*"'
+
+# ---- hostile or broken peers -------------------------------------------
+RDPPRN_FAKE_JOB_BYTES=70000 run garbage --printer name=HP --garbage --jobs 1
+check garbage-survives "$(grep -c 'dropped a client PDU' garbage.log) drops" \
+	test "$(grep -c 'dropped a client PDU' garbage.log)" = 3
+check garbage-still-prints "no job" has garbage.out 'bytes=70000 .*status=closed'
+
+run truncated --printer name=HP --truncated
+check truncated-ends "no log line" has truncated.log 'in the middle of a frame'
+check truncated-daemon-status "daemon should exit 1" has truncated.out 'DAEMON status=1'
+
+RDPPRN_FAKE_JOB_BYTES=1000000 run disconnect --printer name=HP \
+	--disconnect-after-bytes 100000
+check disconnect-mid-job "no log line" has disconnect.log \
+	'the RDP server side closed the connection'
+check disconnect-job-aborted "kernel job not aborted" has disconnect.log \
+	'fake-kernel: JOB dev=1 .*status=aborted'
+
+RDPPRN_FAKE_JOB_BYTES=1000000 run remove --printer name=HP \
+	--remove-after-bytes 100000 --timeout 3
+check remove-mid-job "no removal forwarded" has remove.log \
+	'the client removed 1 printer(s)'
+check remove-job-ended "sim" has remove.out 'status=removed'
+
+RDPPRN_FAKE_NEW_ERR=28 run refused --printer name=HP
+check kernel-refuses-session "no CLOSE with the errno" has refused.out \
+	'CLOSED reason="the kernel refused the session (uid 0 gid 0): ENOSPC'
+
+# ---- --listen: concurrent sessions, SIGHUP, SIGTERM, cycles -----------
+sock=$work/rdpprnd.sock
+printf 'redirect = all\n' >listen.conf
+"$daemon" --listen "$sock" --config "$work/listen.conf" -f -v 2>listen.log &
+dpid=$!
+pids+=("$dpid")
+wait_for listen.log 'listening on' 10
+check listen-socket-mode "mode $(stat -c %a "$sock" 2>/dev/null)" \
+	test "$(stat -c %a "$sock" 2>/dev/null)" = 600
+
+"$sim" --connect "$sock" --printer name=A --printer 'name=My Fax,id=2' \
+	>s1.out 2>&1 &
+s1=$!
+"$sim" --connect "$sock" --printer name=B --client-name second >s2.out 2>&1 &
+s2=$!
+pids+=("$s1" "$s2")
+wait_for s1.out '^READY' 10
+wait_for s2.out '^READY' 10
+check listen-two-sessions "$(grep -h READY s1.out s2.out | tr '\n' '|')" \
+	test "$(grep -h '^READY' s1.out s2.out | grep -c 'accepted=')" = 2
+
+printf 'exclude = *fax*\n' >listen.conf
+kill -HUP "$dpid"
+wait_for listen.log 'configuration reloaded' 10
+"$sim" --connect "$sock" --printer name=A --printer 'name=My Fax,id=2' \
+	--exit-ready >s3.out 2>&1
+check sighup-reload "$(grep READY s3.out)" has s3.out 'accepted=1 refused=2'
+printf 'redirect = bogus\n' >listen.conf
+kill -HUP "$dpid"
+wait_for listen.log 'keeping the configuration in force' 10
+check sighup-bad-config "no error line" has listen.log \
+	'listen.conf:1: redirect: want all, default or none; keeping'
+printf 'exclude = *fax*\n' >listen.conf
+kill -HUP "$dpid"
+
+# a peer that is not root
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	chmod 666 "$sock"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$sim" --connect "$sock" --printer name=X --timeout 5 \
+		>nobody.out 2>&1
+	chmod 600 "$sock"
+	check non-root-refused "no refusal logged" has listen.log \
+		'refused a connection from pid [0-9]* uid 65534'
+fi
+
+# 100 connect/disconnect cycles: every session ends, no descriptor leaks
+fds0=$(nfds "$dpid")
+bad=0
+for ((i = 0; i < 100; i++)); do
+	"$sim" --connect "$sock" --printer name=C --exit-ready >cycle.out 2>&1 ||
+		bad=$((bad + 1))
+done
+sleep 0.2
+fds1=$(nfds "$dpid")
+check cycles-100 "$bad of 100 failed" test "$bad" = 0
+check cycles-no-fd-leak "$fds0 descriptors before, $fds1 after" test "$fds0" = "$fds1"
+
+# a peer that sends garbage frames, one that sends too much
+python3 - "$sock" <<'EOF' >frames.out 2>&1
+import socket, struct, sys, time
+def peer(data):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(data)
+    s.settimeout(5)
+    try:
+        while s.recv(65536):
+            pass
+    except OSError:
+        pass
+    s.close()
+peer(struct.pack('<IB', 4, 9) + b'xxxx')
+peer(struct.pack('<IB', 2 << 20, 2) + b'x' * 100)
+peer(struct.pack('<IB', 8, 1) + struct.pack('<II', 0, 0) +
+     struct.pack('<IB', 4, 1) + b'abcd')
+EOF
+check frame-unknown-type "no log line" has listen.log 'malformed frame: unknown frame type'
+check frame-oversized "no log line" has listen.log 'malformed frame: frame larger than 1 MiB'
+check frame-second-open "no log line" has listen.log 'a second SESSION_OPEN\|malformed frame: frame shorter'
+
+# SIGTERM: every session ends (SESSION_DEL), the daemon exits 0
+kill -TERM "$dpid"
+wait "$dpid"
+drc=$?
+wait "$s1" "$s2"
+check sigterm-exit "exit $drc" test "$drc" = 0
+check sigterm-sessions-closed "$(grep -h CLOSED s1.out s2.out | tr '\n' '|')" \
+	test "$(cat s1.out s2.out | grep -c 'CLOSED reason="rdpprnd is shutting down"')" = 2
+check sigterm-socket-removed "socket left behind" test ! -e "$sock"
+
+# ---- a peer that stops reading ----------------------------------------
+quiet_peer='
+import socket, struct, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(sys.argv[1])
+s.sendall(struct.pack("<IB", 8, 1) + struct.pack("<II", 0, 0))
+time.sleep(float(sys.argv[2]))
+'
+stalled() {
+	local name=$1 text=$2 flood=$3 secs=$4
+	printf '%b' "$text" >"$name.conf"
+	RDPPRN_FAKE_FLOOD=$flood "$daemon" --listen "$sock" \
+		--config "$work/$name.conf" -f 2>"$name.log" &
+	local p=$!
+	pids+=("$p")
+	wait_for "$name.log" 'listening on' 10
+	python3 -c "$quiet_peer" "$sock" "$secs" &
+	wait_for "$name.log" 'session 1 ended' $((secs + 5))
+	kill -TERM "$p"
+	wait "$p"
+}
+stalled overflow 'max_queue = 1M\n' 67108864 3
+check stalled-peer-overflow "$(grep 'ended' overflow.log)" has overflow.log \
+	'output queue over max_queue'
+stalled timeout 'send_timeout = 1\n' 4194304 4
+check stalled-peer-timeout "$(grep 'ended' timeout.log)" has timeout.log \
+	'read nothing for 1 s'
+
+# ---- the command line ----------------------------------------------------
+"$daemon" --help >help.out 2>&1
+check help-exit-0 "exit $?" has help.out 'usage: rdpprnd'
+"$daemon" --stdio --listen x >/dev/null 2>&1
+check usage-exit-2 "exit $?" test $? = 2
+timeout 10 "$daemon" --stdio --config /nonexistent </dev/null >/dev/null \
+	2>devnull.log
+rc=$?
+check stdio-unpollable-input "exit $rc" test $rc = 1
+printf 'max_printers = many\n' >bad.conf
+"$daemon" --stdio --config "$work/bad.conf" </dev/null >/dev/null 2>bad.log
+rc=$?
+check bad-config-exit-1 "exit $rc" test $rc = 1
+check bad-config-names-line "$(cat bad.log)" has bad.log 'bad.conf:1: max_printers'
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

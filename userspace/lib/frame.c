@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * frame.c - encoding and decoding of the rdpprnd framing protocol. Both
+ * ends treat the other's bytes as hostile: a frame is refused by its
+ * header before anything is buffered for it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "rdpprn_frame.h"
+
+static const char *const rdpprn_frame_names[] = {
+	[RDPPRN_FRAME_SESSION_OPEN] = "SESSION_OPEN",
+	[RDPPRN_FRAME_PDU] = "PDU",
+	[RDPPRN_FRAME_CLOSE] = "CLOSE",
+	[RDPPRN_FRAME_SESSION_INFO] = "SESSION_INFO",
+};
+
+const char *rdpprn_frame_type_name(u8 type)
+{
+	if (type < ARRAY_SIZE(rdpprn_frame_names) && rdpprn_frame_names[type])
+		return rdpprn_frame_names[type];
+	return "unknown";
+}
+
+/* The payload sizes each type allows: [min, max] */
+static int rdpprn_frame_check_len(u8 type, u32 len, const char **why)
+{
+	u32 min, max;
+
+	switch (type) {
+	case RDPPRN_FRAME_SESSION_OPEN:
+		min = RDPPRN_FRAME_OPEN_FIXED;
+		max = RDPPRN_FRAME_OPEN_FIXED + RDPPRN_FRAME_OPEN_NAME_MAX;
+		break;
+	case RDPPRN_FRAME_PDU:
+		min = 1;
+		max = RDPPRN_FRAME_MAX;
+		break;
+	case RDPPRN_FRAME_CLOSE:
+		min = 0;
+		max = RDPPRN_FRAME_CLOSE_MAX;
+		break;
+	case RDPPRN_FRAME_SESSION_INFO:
+		min = RDPPRN_FRAME_INFO_SIZE;
+		max = RDPPRN_FRAME_INFO_SIZE;
+		break;
+	default:
+		*why = "unknown frame type";
+		return -EBADMSG;
+	}
+	if (len > max) {
+		*why = type == RDPPRN_FRAME_PDU ? "frame larger than 1 MiB" :
+		       "frame larger than its type allows";
+		return -EMSGSIZE;
+	}
+	if (len < min) {
+		*why = "frame shorter than its type requires";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+long rdpprn_frame_peek(const u8 *buf, size_t len, struct rdpprn_frame *f,
+		       const char **why)
+{
+	u32 plen;
+	int ret;
+
+	*why = NULL;
+	if (len < RDPPRN_FRAME_HDR_SIZE)
+		return 0;
+	plen = rdpprn_get_le32(buf);
+	ret = rdpprn_frame_check_len(buf[4], plen, why);
+	if (ret)
+		return ret;
+	if (len - RDPPRN_FRAME_HDR_SIZE < plen)
+		return 0;
+	f->type = buf[4];
+	f->len = plen;
+	f->data = buf + RDPPRN_FRAME_HDR_SIZE;
+	return (long)RDPPRN_FRAME_HDR_SIZE + plen;
+}
+
+void rdpprn_frame_hdr(u8 *hdr, u8 type, u32 len)
+{
+	rdpprn_put_le32(hdr, len);
+	hdr[4] = type;
+}
+
+int rdpprn_frame_parse_open(const struct rdpprn_frame *f,
+			    struct rdpprn_open *o, const char **why)
+{
+	const u8 *name = f->data + RDPPRN_FRAME_OPEN_FIXED;
+	size_t n;
+
+	*why = NULL;
+	if (f->type != RDPPRN_FRAME_SESSION_OPEN ||
+	    f->len < RDPPRN_FRAME_OPEN_FIXED ||
+	    f->len > RDPPRN_FRAME_OPEN_FIXED + RDPPRN_FRAME_OPEN_NAME_MAX) {
+		*why = "not a SESSION_OPEN payload";
+		return -EBADMSG;
+	}
+	n = f->len - RDPPRN_FRAME_OPEN_FIXED;
+	if (memchr(name, '\0', n) || !rdpprn_utf8_valid(name, n)) {
+		*why = "client name is not UTF-8 text";
+		return -EBADMSG;
+	}
+	o->uid = rdpprn_get_le32(f->data);
+	o->gid = rdpprn_get_le32(f->data + 4);
+	memcpy(o->name, name, n);
+	o->name[n] = '\0';
+	return 0;
+}
+
+int rdpprn_frame_build_open(u8 *buf, size_t cap, const struct rdpprn_open *o)
+{
+	size_t n = strnlen(o->name, sizeof(o->name));
+
+	if (n > RDPPRN_FRAME_OPEN_NAME_MAX)
+		return -E2BIG;
+	if (cap < RDPPRN_FRAME_OPEN_FIXED + n)
+		return -ENOSPC;
+	rdpprn_put_le32(buf, o->uid);
+	rdpprn_put_le32(buf + 4, o->gid);
+	memcpy(buf + RDPPRN_FRAME_OPEN_FIXED, o->name, n);
+	return (int)(RDPPRN_FRAME_OPEN_FIXED + n);
+}

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io.c - the client printer: answers IRP_MJ_CREATE, IRP_MJ_WRITE and
+ * IRP_MJ_CLOSE like a Windows or FreeRDP client, keeps each job's bytes
+ * (hashed, and in a file with --out), and injects the faults asked for:
+ * error statuses, short and empty writes, delays, silence, removal of the
+ * device and loss of the connection in the middle of a job.
+ *
+ *   CREATE dev=<id> file=<fileid> status=<ntstatus>
+ *   JOB dev=<id> file=<fileid> bytes=<n> sha256=<hex> status=<s> writes=<n>
+ *       status: closed, write-failed, close-failed, removed, open,
+ *       disconnected
+ *   REMOVED dev=<id>
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rdpprn_log.h"
+#include "sim.h"
+
+static struct sim_job *sim_job(struct sim *s, u32 dev, u32 file_id)
+{
+	struct sim_job *j;
+
+	for (j = s->jobs; j; j = j->next)
+		if (j->dev == dev && j->file_id == file_id)
+			return j;
+	return NULL;
+}
+
+static void sim_job_end(struct sim *s, struct sim_job *job,
+			const char *status)
+{
+	struct sim_job **pp;
+	char hex[RDPPRN_SHA256_HEX];
+
+	rdpprn_sha256_hex(&job->sha, hex);
+	fprintf(s->out, "JOB dev=%u file=%u bytes=%llu sha256=%s status=%s writes=%llu",
+		job->dev, job->file_id, (unsigned long long)job->bytes, hex,
+		status, (unsigned long long)job->writes);
+	if (job->fd >= 0) {
+		close(job->fd);
+		fprintf(s->out, " out=%s", job->path);
+	}
+	fputc('\n', s->out);
+	fflush(s->out);
+	for (pp = &s->jobs; *pp; pp = &(*pp)->next) {
+		if (*pp == job) {
+			*pp = job->next;
+			break;
+		}
+	}
+	free(job);
+	s->jobs_done++;
+	if (s->o->max_jobs && s->jobs_done >= s->o->max_jobs) {
+		s->stop = true;
+		s->reason = "jobs";
+	}
+}
+
+void sim_jobs_end(struct sim *s, const char *status)
+{
+	while (s->jobs)
+		sim_job_end(s, s->jobs, status);
+}
+
+static void sim_answer(struct sim *s, const u8 *pdu, size_t len)
+{
+	struct timespec ts = {
+		.tv_sec = s->o->delay_ms / 1000,
+		.tv_nsec = (long)(s->o->delay_ms % 1000) * 1000000,
+	};
+
+	if (s->o->delay_ms)
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	sim_send_pdu(s, pdu, len);
+}
+
+static void sim_completion(struct sim *s, const struct rdpdr_ioreq *io,
+			   u32 status, u32 padding)
+{
+	struct rdpdr_close_rsp r = {
+		.c = { io->device_id, io->completion_id, status },
+		.padding_len = padding,
+	};
+	u8 pdu[32];
+	int n = rdpdr_build_close_rsp(pdu, sizeof(pdu), &r);
+
+	if (n > 0)
+		sim_answer(s, pdu, (size_t)n);
+}
+
+static bool sim_usable(struct sim *s, u32 id, const char *what)
+{
+	struct sim_dev *dev = sim_dev(s, id);
+
+	if (dev && dev->removed) {
+		fprintf(s->out, "LATE %s dev=%u\n", what, id);
+		return false;
+	}
+	if (!dev || dev->type != RDPDR_DTYP_PRINT || dev->status)
+		sim_violation(s, "%s for device %u, which is no accepted printer",
+			      what, id);
+	return true;
+}
+
+static void sim_create(struct sim *s, const u8 *pdu, size_t len)
+{
+	const struct sim_opts *o = s->o;
+	struct rdpdr_create_rsp r = { 0 };
+	struct rdpdr_create_req req;
+	struct rdpdr_err err;
+	struct sim_job *job;
+	u8 rsp[32];
+	int n;
+
+	if (rdpdr_parse_create_req(pdu, len, &req, &err)) {
+		sim_violation(s, "unparsable create request (%s)", err.reason);
+		return;
+	}
+	if (len != RDPDR_CREATE_REQ_FIXED || req.io.file_id)
+		sim_violation(s, "create request of %zu bytes with FileId %u",
+			      len, req.io.file_id);
+	if (!sim_usable(s, req.io.device_id, "create") ||
+	    (o->silent & SIM_SILENT_CREATE))
+		return;
+	r.c.device_id = req.io.device_id;
+	r.c.completion_id = req.io.completion_id;
+	if (o->create_fault) {
+		r.c.io_status = o->create_status;
+		fprintf(s->out, "CREATE dev=%u status=0x%08x\n",
+			req.io.device_id, o->create_status);
+	} else {
+		job = rdpprn_xzalloc(sizeof(*job));
+		job->dev = req.io.device_id;
+		job->file_id = s->next_file_id++;
+		job->fd = -1;
+		rdpprn_sha256_init(&job->sha);
+		if (o->out_dir) {
+			struct sim_dev *dev = sim_dev(s, job->dev);
+
+			snprintf(job->path, sizeof(job->path),
+				 "%s/job-%u-%u.bin", o->out_dir, job->dev,
+				 dev ? dev->jobs++ : 0);
+			job->fd = open(job->path, O_WRONLY | O_CREAT |
+				       O_TRUNC | O_CLOEXEC, 0644);
+			if (job->fd < 0)
+				rdpprn_warn("%s: %s", job->path,
+					    strerror(errno));
+		}
+		job->next = s->jobs;
+		s->jobs = job;
+		r.file_id = job->file_id;
+		fprintf(s->out, "CREATE dev=%u file=%u status=0x00000000\n",
+			job->dev, job->file_id);
+	}
+	n = rdpdr_build_create_rsp(rsp, sizeof(rsp), &r);
+	if (n > 0)
+		sim_answer(s, rsp, (size_t)n);
+}
+
+static void sim_remove(struct sim *s, u32 id)
+{
+	struct sim_job *j, *next;
+	struct sim_dev *dev;
+	u8 pdu[16];
+	int n;
+
+	n = rdpdr_build_devlist_remove(pdu, sizeof(pdu), &id, 1);
+	if (n > 0)
+		sim_send_pdu(s, pdu, (size_t)n);
+	fprintf(s->out, "REMOVED dev=%u\n", id);
+	dev = sim_dev(s, id);
+	if (dev)
+		dev->removed = true;
+	for (j = s->jobs; j; j = next) {
+		next = j->next;
+		if (j->dev == id)
+			sim_job_end(s, j, "removed");
+	}
+}
+
+/* How much of a write the client takes, and with which status */
+static u32 sim_take(struct sim *s, struct sim_job *job, u32 length,
+		    u32 *status)
+{
+	const struct sim_opts *o = s->o;
+
+	*status = STATUS_SUCCESS;
+	if (o->write_fault && job->writes_ok >= o->fault_after) {
+		*status = o->write_status;
+		job->write_failed = true;
+		return 0;
+	}
+	if (job->zeros < o->zero_writes) {
+		job->zeros++;
+		return 0;
+	}
+	if (o->short_write && length > o->short_write)
+		return o->short_write;
+	return length;
+}
+
+static void sim_write(struct sim *s, const u8 *pdu, size_t len)
+{
+	const struct sim_opts *o = s->o;
+	struct rdpdr_write_rsp r = { .has_padding = true };
+	struct rdpdr_write_req req;
+	struct rdpdr_err err;
+	struct sim_job *job;
+	u32 take, status;
+	u8 rsp[32];
+	int n;
+
+	if (rdpdr_parse_write_req(pdu, len, &req, &err)) {
+		sim_violation(s, "unparsable write request (%s)", err.reason);
+		return;
+	}
+	job = sim_job(s, req.io.device_id, req.io.file_id);
+	if (!job) {
+		if (sim_usable(s, req.io.device_id, "write"))
+			sim_violation(s, "write for dev=%u file=%u, not open",
+				      req.io.device_id, req.io.file_id);
+		return;
+	}
+	job->writes++;
+	if (!req.length || req.offset != job->bytes)
+		sim_violation(s, "write dev=%u: Length %u Offset %llu (at %llu)",
+			      job->dev, req.length,
+			      (unsigned long long)req.offset,
+			      (unsigned long long)job->bytes);
+	if (o->verbose)
+		fprintf(s->out, "WRITE dev=%u file=%u len=%u off=%llu\n",
+			job->dev, job->file_id, req.length,
+			(unsigned long long)req.offset);
+	if (o->silent & SIM_SILENT_WRITE)
+		return;
+	take = sim_take(s, job, req.length, &status);
+	if (take) {
+		rdpprn_sha256_update(&job->sha, req.data, take);
+		if (job->fd >= 0 && write(job->fd, req.data, take) != take)
+			rdpprn_warn("%s: write failed", job->path);
+		job->bytes += take;
+		job->writes_ok++;
+		s->bytes += take;
+	}
+	if (o->disconnect_set && job->bytes >= o->disconnect_after) {
+		/* the connection drops with this write unanswered */
+		sim_jobs_end(s, "disconnected");
+		s->abrupt = true;
+		s->stop = true;
+		s->reason = "disconnect-after-bytes";
+		return;
+	}
+	if (o->remove_set && job->bytes >= o->remove_after) {
+		/* the removal, not an answer, must end the write */
+		sim_remove(s, job->dev);
+		return;
+	}
+	r.c.device_id = job->dev;
+	r.c.completion_id = req.io.completion_id;
+	r.c.io_status = status;
+	r.length = take;
+	n = rdpdr_build_write_rsp(rsp, sizeof(rsp), &r);
+	if (n > 0)
+		sim_answer(s, rsp, (size_t)n);
+}
+
+static void sim_close(struct sim *s, const u8 *pdu, size_t len)
+{
+	const struct sim_opts *o = s->o;
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	struct sim_job *job;
+	const char *st;
+
+	if (rdpdr_parse_close_req(pdu, len, &io, &err)) {
+		sim_violation(s, "unparsable close request (%s)", err.reason);
+		return;
+	}
+	job = sim_job(s, io.device_id, io.file_id);
+	if (!job) {
+		if (sim_usable(s, io.device_id, "close"))
+			sim_violation(s, "close for dev=%u file=%u, not open",
+				      io.device_id, io.file_id);
+		return;
+	}
+	if (o->silent & SIM_SILENT_CLOSE)
+		return;
+	st = job->write_failed ? "write-failed" : "closed";
+	if (o->close_fault)
+		st = "close-failed";
+	/* 4 bytes of padding, as Windows sends */
+	sim_completion(s, &io, o->close_fault ? o->close_status : 0, 4);
+	sim_job_end(s, job, st);
+}
+
+void sim_ioreq(struct sim *s, const u8 *pdu, size_t len)
+{
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+
+	if (rdpdr_parse_ioreq(pdu, len, &io, &err)) {
+		sim_violation(s, "unparsable I/O request (%s)", err.reason);
+		return;
+	}
+	switch (io.major_function) {
+	case IRP_MJ_CREATE:
+		sim_create(s, pdu, len);
+		break;
+	case IRP_MJ_WRITE:
+		sim_write(s, pdu, len);
+		break;
+	case IRP_MJ_CLOSE:
+		sim_close(s, pdu, len);
+		break;
+	default:
+		/* what FreeRDP's printer does with other requests */
+		sim_violation(s, "I/O request with MajorFunction 0x%x",
+			      io.major_function);
+		sim_completion(s, &io, STATUS_NOT_SUPPORTED, 0);
+	}
+}

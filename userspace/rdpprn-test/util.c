@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdpprn-test: small helpers - errors, NTSTATUS names, files, module
+ * parameters, time and TAP-like reporting.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rdpprn_test.h"
+
+const char *rpt_prog = "rdpprn-test";
+
+static unsigned int rpt_passed;
+static unsigned int rpt_failed;
+
+void rpt_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", rpt_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+void rpt_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", rpt_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void *rpt_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		rpt_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *rpt_xzalloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (!p)
+		rpt_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *rpt_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		rpt_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *rpt_xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		rpt_die("out of memory");
+	return d;
+}
+
+const char *rpt_errname(int err)
+{
+	static char buf[16];
+	const char *n;
+
+	if (err < 0)
+		err = -err;
+	if (!err)
+		return "OK";
+	n = strerrorname_np(err);
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
+struct rpt_status_name {
+	u32 status;
+	const char *name;
+	int err;
+};
+
+/* Names of RDPDR.md section 8, and the errno the module contract maps to */
+static const struct rpt_status_name rpt_statuses[] = {
+	{ STATUS_SUCCESS, "STATUS_SUCCESS", 0 },
+	{ STATUS_DEVICE_PAPER_EMPTY, "STATUS_DEVICE_PAPER_EMPTY", EIO },
+	{ STATUS_DEVICE_POWERED_OFF, "STATUS_DEVICE_POWERED_OFF", EIO },
+	{ STATUS_DEVICE_OFF_LINE, "STATUS_DEVICE_OFF_LINE", EIO },
+	{ STATUS_DEVICE_BUSY, "STATUS_DEVICE_BUSY", EBUSY },
+	{ STATUS_UNSUCCESSFUL, "STATUS_UNSUCCESSFUL", EIO },
+	{ STATUS_NOT_IMPLEMENTED, "STATUS_NOT_IMPLEMENTED", EIO },
+	{ STATUS_INVALID_HANDLE, "STATUS_INVALID_HANDLE", EIO },
+	{ STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER", EINVAL },
+	{ STATUS_NO_SUCH_DEVICE, "STATUS_NO_SUCH_DEVICE", ENODEV },
+	{ STATUS_INVALID_DEVICE_REQUEST, "STATUS_INVALID_DEVICE_REQUEST", EIO },
+	{ STATUS_ACCESS_DENIED, "STATUS_ACCESS_DENIED", EACCES },
+	{ STATUS_INSUFFICIENT_RESOURCES, "STATUS_INSUFFICIENT_RESOURCES",
+	  ENOMEM },
+	{ STATUS_DEVICE_NOT_CONNECTED, "STATUS_DEVICE_NOT_CONNECTED", ENODEV },
+	{ STATUS_DEVICE_NOT_READY, "STATUS_DEVICE_NOT_READY", EIO },
+	{ STATUS_NOT_SUPPORTED, "STATUS_NOT_SUPPORTED", EOPNOTSUPP },
+	{ STATUS_PRINT_QUEUE_FULL, "STATUS_PRINT_QUEUE_FULL", EBUSY },
+	{ STATUS_NO_SPOOL_SPACE, "STATUS_NO_SPOOL_SPACE", ENOSPC },
+	{ STATUS_PRINT_CANCELLED, "STATUS_PRINT_CANCELLED", ECANCELED },
+	{ STATUS_CANCELLED, "STATUS_CANCELLED", ECANCELED },
+};
+
+const char *rpt_ntstatus_name(u32 status)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rpt_statuses); i++)
+		if (rpt_statuses[i].status == status)
+			return rpt_statuses[i].name;
+	return NULL;
+}
+
+int rpt_ntstatus_errno(u32 status)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rpt_statuses); i++)
+		if (rpt_statuses[i].status == status)
+			return rpt_statuses[i].err;
+	return status ? EIO : 0;
+}
+
+int rpt_parse_ntstatus(const char *s, u32 *status)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rpt_statuses); i++) {
+		const char *n = rpt_statuses[i].name;
+
+		/* "STATUS_PRINT_QUEUE_FULL" or "PRINT_QUEUE_FULL" */
+		if (!strcasecmp(s, n) || !strcasecmp(s, n + 7)) {
+			*status = rpt_statuses[i].status;
+			return 0;
+		}
+	}
+	return rpt_parse_u32(s, status);
+}
+
+int rpt_parse_u64(const char *s, u64 *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+int rpt_parse_u32(const char *s, u32 *v)
+{
+	u64 x;
+
+	if (rpt_parse_u64(s, &x) || x > 0xffffffffULL)
+		return -EINVAL;
+	*v = (u32)x;
+	return 0;
+}
+
+int rpt_read_file(const char *path, u8 **buf, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	u8 *b;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	b = rpt_xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			cap *= 2;
+			b = rpt_xrealloc(b, cap);
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			close(fd);
+			free(b);
+			return r;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static int rpt_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int rpt_load_hex(const char *path, u8 **buf, size_t *len)
+{
+	size_t i, n = 0;
+	bool comment = false, line_start = true;
+	int hi = -1, rc;
+	u8 *text, *out;
+	size_t tlen;
+
+	rc = rpt_read_file(path, &text, &tlen);
+	if (rc)
+		return rc;
+	out = rpt_xmalloc(tlen / 2 + 1);
+	for (i = 0; i < tlen; i++) {
+		int c = text[i], v;
+
+		if (c == '\n') {
+			comment = false;
+			line_start = true;
+			continue;
+		}
+		if (line_start && c == '#')
+			comment = true;
+		line_start = false;
+		if (comment || isspace(c))
+			continue;
+		v = rpt_hexval(c);
+		if (v < 0) {
+			free(text);
+			free(out);
+			return -EINVAL;
+		}
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[n++] = (u8)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	free(text);
+	if (hi >= 0) {
+		free(out);
+		return -EINVAL;
+	}
+	*buf = out;
+	*len = n;
+	return 0;
+}
+
+int rpt_read_text(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+long long rpt_param(const char *name, long long def)
+{
+	char path[256], val[64];
+	char *end;
+	long long v;
+
+	snprintf(path, sizeof(path), "/sys/module/rdpprn/parameters/%s", name);
+	if (rpt_read_text(path, val, sizeof(val)))
+		return def;
+	v = strtoll(val, &end, 0);
+	if (end == val)
+		return def;
+	return v;
+}
+
+int rpt_set_param(const char *name, const char *value)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/rdpprn/parameters/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	return 0;
+}
+
+u64 rpt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void rpt_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+void rpt_ok(const char *name)
+{
+	rpt_passed++;
+	printf("ok - %s\n", name);
+	fflush(stdout);
+}
+
+static void rpt_vnot_ok(const char *name, const char *fmt, va_list ap)
+{
+	rpt_failed++;
+	printf("not ok - %s: ", name);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+void rpt_not_ok(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rpt_vnot_ok(name, fmt, ap);
+	va_end(ap);
+}
+
+bool rpt_check(bool cond, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cond) {
+		rpt_ok(name);
+		return true;
+	}
+	va_start(ap, fmt);
+	rpt_vnot_ok(name, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void rpt_add_counts(unsigned int passed, unsigned int failed)
+{
+	rpt_passed += passed;
+	rpt_failed += failed;
+}
+
+void rpt_get_counts(unsigned int *passed, unsigned int *failed)
+{
+	*passed = rpt_passed;
+	*failed = rpt_failed;
+}
+
+int rpt_summary(void)
+{
+	printf("%u passed, %u failed\n", rpt_passed, rpt_failed);
+	fflush(stdout);
+	return rpt_failed ? 1 : 0;
+}
