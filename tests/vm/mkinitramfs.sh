@@ -52,6 +52,9 @@ fi
 
 staging=$(mktemp -d "${TMPDIR:-/tmp}/rdpprn-initramfs.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
+# mktemp makes it 0700, and it becomes the guest's "/": users other than
+# root could not reach anything.
+chmod 0755 "$staging"
 
 mkdir -p "$staging"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root,etc,lib/modules,payload,rdpprn}
 cp "$busybox" "$staging/bin/busybox"
@@ -61,6 +64,7 @@ while IFS= read -r applet; do
 	[ -e "$staging/$applet" ] || [ -L "$staging/$applet" ] || ln -s /bin/busybox "$staging/$applet"
 done < <("$busybox" --list-full)
 
+chmod 1777 "$staging/tmp"
 install -m 0755 "$here/guest/init" "$staging/init"
 install -m 0644 "$here/guest/lib.sh" "$staging/rdpprn/lib.sh"
 
