@@ -21,4 +21,11 @@
 #define rdpprn_uevent_dev_t	struct device
 #endif
 
+/* A dump's parsed attributes moved into a genl_info in 6.2. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define rdpprn_dumpit_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
+#else
+#define rdpprn_dumpit_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 #endif /* RDPPRN_COMPAT_H */

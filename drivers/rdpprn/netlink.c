@@ -388,8 +388,7 @@ out:
 /* Optional RDPPRN_A_SESSION_ID filter of a dump request. */
 static u32 rdpprn_nl_dump_filter(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	const struct nlattr *nla = info->attrs[RDPPRN_A_SESSION_ID];
+	const struct nlattr *nla = rdpprn_dumpit_attrs(cb)[RDPPRN_A_SESSION_ID];
 
 	return nla ? nla_get_u32(nla) : 0;
 }

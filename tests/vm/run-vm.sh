@@ -17,6 +17,9 @@
 #   --mem MB        guest memory (default 2048; 1024 for debug, whose
 #                   kmemleak scans take ~13 s at 2 GiB and ~8 s at 1 GiB)
 #   --smp N         guest CPUs (default 2)
+#   --bios seabios|qboot
+#                   firmware (default: qboot for debug, seabios for the
+#                   stock kernels; see below)
 #   --append ARGS   extra kernel command line
 #   --add, --add-bin  extra files for the initramfs (see mkinitramfs.sh)
 #   --no-check      do not run check-log.sh (the marker still decides)
@@ -30,7 +33,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=kernels.sh
+# shellcheck source-path=SCRIPTDIR source=kernels.sh
 . "$here/kernels.sh"
 
 usage() {
@@ -44,6 +47,7 @@ log=
 timeout=300
 mem=
 smp=2
+bios=
 append=
 check=1
 extra=()
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
+	--bios) bios=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--add | --add-bin) extra+=("$1" "$2"); shift 2 ;;
 	--no-check) check=0; shift ;;
@@ -67,6 +72,18 @@ if [ -z "$kernel" ] || [ -z "$payload" ] || [ -z "$log" ]; then usage; fi
 if [ -z "$mem" ]; then
 	if [ "$kernel" = debug ]; then mem=1024; else mem=2048; fi
 fi
+# The debug kernel has no ACPI (it would add 10+ s to every boot) and finds
+# its CPUs in the MP table. SeaBIOS's MP table lists only the boot CPU
+# under TCG; qboot's lists every -smp CPU (and qboot only boots -kernel,
+# which is all we do). The stock kernels use ACPI and the default SeaBIOS.
+if [ -z "$bios" ]; then
+	if [ "$kernel" = debug ]; then bios=qboot; else bios=seabios; fi
+fi
+case $bios in
+seabios) bios_args=() ;;
+qboot) bios_args=(-bios /usr/share/qemu/qboot.rom) ;;
+*) echo "run-vm.sh: --bios seabios|qboot" >&2; exit 2 ;;
+esac
 
 image=$(rdpprn_kernel_image "$kernel")
 release=$(rdpprn_kernel_release "$kernel")
@@ -97,14 +114,15 @@ trap 'interrupted=143' TERM
 #   which ends QEMU (-no-reboot), and the oops is already in the log.
 #   WARN()s do not panic: the run goes on and check-log.sh flags them.
 # loglevel=7: every message up to KERN_INFO reaches the console.
-cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init"
+# rdpprn_vm_cpus: /init checks that the guest really got the -smp CPUs.
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init rdpprn_vm_cpus=$smp"
 [ -z "$append" ] || cmdline="$cmdline $append"
 
 # -display none -serial stdio instead of -nographic: same serial-on-stdout,
 # but no monitor multiplexed on it (stdin is /dev/null anyway) and no
 # surprise terminal modes. -nodefaults drops the NIC/VGA the tests do not
 # use, which also saves boot time under TCG.
-qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp"
+qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp" "${bios_args[@]}"
 	-nodefaults -display none -serial stdio -no-reboot -pidfile "$tmp/qemu.pid"
 	-kernel "$image" -initrd "$tmp/initramfs.cpio.gz" -append "$cmdline")
 
@@ -150,8 +168,9 @@ fi
 
 marker=$(sed -n 's/^.*RDPPRN-VM-RESULT: \([0-9][0-9]*\).*$/\1/p' "$log" | tail -n1)
 booted=$(sed -n 's/^RDPPRN-VM-BOOTED: .* at \([0-9.]*\)s$/\1/p' "$log" | tail -n1)
+cpus=$(sed -n 's/^RDPPRN-VM-BOOTED: .*, \([0-9]*\) CPUs, .*$/\1/p' "$log" | tail -n1)
 finished=$(sed -n 's/^RDPPRN-VM: payload finished at \([0-9.]*\)s$/\1/p' "$log" | tail -n1)
-echo "run-vm.sh: $kernel: QEMU exited ($qrc) after ${wall}s wall; guest reached init at ${booted:-?}s, marker at ${finished:-?}s uptime" >&2
+echo "run-vm.sh: $kernel: QEMU exited ($qrc) after ${wall}s wall; guest (${cpus:-?} CPUs) reached init at ${booted:-?}s, marker at ${finished:-?}s uptime" >&2
 
 if [ -z "$marker" ]; then
 	echo "run-vm.sh: $kernel: no RDPPRN-VM-RESULT marker: the guest crashed or panicked (log $log)" >&2
