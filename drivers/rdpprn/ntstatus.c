@@ -31,10 +31,7 @@ static const struct rdpprn_ntstatus rdpprn_ntstatus_table[] = {
 	NT(STATUS_PRINT_CANCELLED, -ECANCELED),
 	NT(STATUS_INSUFFICIENT_RESOURCES, -ENOMEM),
 	NT(STATUS_NOT_SUPPORTED, -EOPNOTSUPP),
-	NT(STATUS_NOT_IMPLEMENTED, -EOPNOTSUPP),
 	NT(STATUS_INVALID_PARAMETER, -EINVAL),
-	NT(STATUS_INVALID_HANDLE, -EBADF),
-	NT(STATUS_INVALID_DEVICE_REQUEST, -EINVAL),
 	NT(STATUS_DEVICE_NOT_READY, -EIO),
 	NT(STATUS_DEVICE_PAPER_EMPTY, -EIO),
 	NT(STATUS_DEVICE_POWERED_OFF, -EIO),
@@ -59,7 +56,9 @@ static const struct rdpprn_ntstatus *rdpprn_ntstatus_find(u32 status)
  * Only STATUS_SUCCESS is success: a print job is never reported done when
  * the client said anything else, warnings included.
  *
- * Return: 0 or a negative errno; -EIO for values without a closer match.
+ * Return: 0 or a negative errno; -EIO for every status without a closer
+ * match, so that an errno never suggests a cause on the host (EBADF for
+ * STATUS_INVALID_HANDLE would blame the caller's descriptor).
  */
 int rdpprn_ntstatus_to_errno(u32 status)
 {

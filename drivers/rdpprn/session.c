@@ -253,9 +253,12 @@ int rdpprn_session_rx_pdu(struct rdpprn_session *s, const u8 *pdu,
 	if (s->dead) {
 		ret = -ENODEV;
 		NL_SET_ERR_MSG(extack, "session has ended");
-	} else if (hdr.component != RDPDR_CTYP_CORE) {
+	} else if (hdr.component == RDPDR_CTYP_PRN) {
 		ret = -EPROTO;
 		NL_SET_ERR_MSG(extack, "printer-component PDUs only go to the client");
+	} else if (hdr.component != RDPDR_CTYP_CORE) {
+		ret = -EPROTO;
+		NL_SET_ERR_MSG(extack, "unknown Component");
 	} else if (hdr.packet_id == PAKID_CORE_DEVICELIST_ANNOUNCE) {
 		ret = rdpprn_announce(s, pdu, len, extack, &gone);
 	} else if (hdr.packet_id == PAKID_CORE_DEVICELIST_REMOVE) {

@@ -603,6 +603,62 @@ static void io_create_timeout(struct io_ctx *c)
 	free(p);
 }
 
+/* Two descriptors of one open file: only the last close() ends the job */
+static void io_dup_close(struct io_ctx *c)
+{
+	struct rdpdr_write_req wreq;
+	struct rpt_async op = { 0 };
+	struct rdpdr_err err;
+	struct rdpdr_ioreq io;
+	struct rpt_pdu *p;
+	int fd, fd2, e;
+	u32 got = 0;
+	u8 buf[32];
+	size_t n;
+
+	fd = io_open_job(c, "dup-open", 0x6200);
+	if (fd < 0)
+		return;
+	fd2 = dup(fd);
+	if (write(fd, c->data, 10) != 10)
+		rpt_not_ok("dup-write", "%s", rpt_errname(errno));
+	p = rpt_expect_ioreq(&c->nl, "dup-write-request", IRP_MJ_WRITE, &io,
+			     RPT_WAIT_MS);
+	if (!p) {
+		close(fd2);
+		close(fd);
+		return;
+	}
+	free(p);
+	n = rpt_write_rsp(buf, IO_DEV, io.completion_id, 0, 10);
+	io_send(c, buf, n);
+	op.fd = fd;
+	rpt_async_start(&op, RPT_OP_CLOSE);
+	rpt_check(rpt_async_wait(&op, RPT_WAIT_MS) && !op.ret,
+		  "dup-first-close", "close: %s", rpt_errname(op.err));
+	p = rpt_nl_next_pdu(&c->nl, 300, NULL);
+	rpt_check(!p, "dup-first-close-keeps-job",
+		  "the kernel sent a %zu-byte PDU at the first close()",
+		  p ? p->len : 0);
+	free(p);
+	if (write(fd2, c->data + 10, 20) != 20)
+		rpt_not_ok("dup-write-2", "%s", rpt_errname(errno));
+	p = rpt_expect_ioreq(&c->nl, "dup-write-request-2", IRP_MJ_WRITE, &io,
+			     RPT_WAIT_MS);
+	if (p) {
+		if (!rdpdr_parse_write_req(p->data, p->len, &wreq, &err) &&
+		    wreq.offset == 10 && wreq.length == 20)
+			got = 1;
+		free(p);
+		n = rpt_write_rsp(buf, IO_DEV, io.completion_id, 0, 20);
+		io_send(c, buf, n);
+	}
+	rpt_check(got, "dup-job-goes-on",
+		  "no write at Offset 10 after the first close()");
+	e = io_close_job(c, "dup-last-close-request", fd2, 0x6200);
+	rpt_check(!e, "dup-last-close", "close: %s", rpt_errname(e));
+}
+
 static void io_nop_handler(int sig)
 {
 }
@@ -651,7 +707,7 @@ static void io_interrupts(struct io_ctx *c)
 	struct rdpdr_ioreq io, wio;
 	struct rpt_pdu *p;
 	int status = 0, i, rc;
-	bool done, gone = false;
+	bool done, gone = false, have_write;
 	u8 buf[32];
 	size_t n;
 	pid_t pid;
@@ -699,6 +755,7 @@ static void io_interrupts(struct io_ctx *c)
 	io_send(c, buf, n);
 	p = rpt_expect_ioreq(&c->nl, "killed-in-close-write", IRP_MJ_WRITE,
 			     &wio, RPT_WAIT_MS);
+	have_write = p;
 	free(p);
 	/* the child now waits in close() for the write to be acknowledged */
 	rpt_sleep_ms(300);
@@ -715,7 +772,7 @@ static void io_interrupts(struct io_ctx *c)
 		n = rpt_write_rsp(buf, IO_DEV, wio.completion_id, 0, 10);
 		io_send(c, buf, n);
 		waitpid(pid, &status, 0);
-	} else if (p) {
+	} else if (have_write) {
 		n = rpt_write_rsp(buf, IO_DEV, wio.completion_id, 0, 10);
 		rc = io_send(c, buf, n);
 		rpt_check(!rc || rc == -ENOENT, "late-write-response-after-kill",
@@ -836,6 +893,7 @@ int rpt_cmd_check_io(int argc, char **argv)
 	io_chunks(c);
 	io_create_timeout(c);
 	io_interrupts(c);
+	io_dup_close(c);
 	io_remove_and_replace(c);
 
 	nr = 4;

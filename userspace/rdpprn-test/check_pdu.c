@@ -243,14 +243,19 @@ static void mal_kinds(struct mal_ctx *c)
 	n = rdpdr_build_caps(buf, sizeof(buf), &caps);
 	mal_errno(c, "kind-client-capability", buf, n, 0, EOPNOTSUPP);
 
+	/*
+	 * A client never sends these: protocol violations (RDPDR.md section
+	 * 11), EPROTO, unlike the handshake PDUs above that are merely the
+	 * helper's business.
+	 */
 	n = rdpdr_build_device_reply(buf, sizeof(buf), &dr);
-	mal_errno(c, "kind-server-device-reply", buf, n, 0, EOPNOTSUPP);
+	mal_errno(c, "kind-server-device-reply", buf, n, 0, EPROTO);
 
 	n = rdpdr_build_using_xps(buf, sizeof(buf), &x);
-	mal_errno(c, "kind-prn-using-xps", buf, n, 0, EOPNOTSUPP);
+	mal_errno(c, "kind-prn-using-xps", buf, n, 0, EPROTO);
 
 	mal_errno(c, "kind-unknown-component", unknown, sizeof(unknown), 0,
-		  EOPNOTSUPP);
+		  EPROTO);
 }
 
 static int mal_fill_sid_only(struct nl_msg *msg, void *arg)
