@@ -524,25 +524,36 @@ static void rdpprn_job_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
 }
 
+/*
+ * Announce printer @id, open a job on it in a kthread and answer its
+ * create with @status; the opener's result is in @o->job.
+ */
+static void rdpprn_start_job(struct kunit *test, struct rdpprn_fixture *f,
+			     struct rdpprn_opener *o, u32 id, u32 status)
+{
+	u8 *buf = rdpprn_kbuf(test);
+	const u8 *pdu;
+	size_t len;
+
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, id, "PRN1", "Job", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o->pdev = xa_load(&f->s->devices, id);
+	KUNIT_ASSERT_NOT_NULL(test, o->pdev);
+	init_completion(&o->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, o,
+						    "rdpprn-kunit-open")));
+	pdu = rdpprn_cap_wait(f, 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, status, 1, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o->done, 2 * HZ));
+}
+
 static void rdpprn_job_refused_test(struct kunit *test)
 {
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
-	const u8 *pdu;
-	u8 *buf = rdpprn_kbuf(test);
-	size_t len;
 
-	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 5, "PRN5", "Full", 0);
-	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	o.pdev = xa_load(&f->s->devices, 5);
-	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
-	init_completion(&o.done);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, &o,
-						    "rdpprn-kunit-open")));
-	pdu = rdpprn_cap_wait(f, 1, &len);
-	KUNIT_ASSERT_NOT_NULL(test, pdu);
-	rdpprn_answer(test, f, pdu, len, STATUS_PRINT_QUEUE_FULL, 0, 0);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	rdpprn_start_job(test, f, &o, 5, STATUS_PRINT_QUEUE_FULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -EBUSY);
 	/* No FileId: nothing is closed. */
 	msleep(50);
@@ -553,28 +564,17 @@ static void rdpprn_job_device_gone_test(struct kunit *test)
 {
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
-	const u8 *pdu;
-	u8 *buf = rdpprn_kbuf(test), rm[12];
-	size_t len;
+	u8 rm[12];
 
-	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 6, "PRN6", "Gone", 0);
-	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	o.pdev = xa_load(&f->s->devices, 6);
-	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
-	init_completion(&o.done);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, &o,
-						    "rdpprn-kunit-open")));
-	pdu = rdpprn_cap_wait(f, 1, &len);
-	KUNIT_ASSERT_NOT_NULL(test, pdu);
-	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 1, 0);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	rdpprn_start_job(test, f, &o, 6, STATUS_SUCCESS);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
 
 	/* The client removes the printer while the job is open. */
 	KUNIT_ASSERT_EQ(test, rdpdr_build_devlist_remove(rm, sizeof(rm),
 							 (u32[]){ 6 }, 1), 12);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
-	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, buf, 10), (ssize_t)-ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, rm, sizeof(rm)),
+			(ssize_t)-ENODEV);
 	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job), -ENODEV);
 	KUNIT_EXPECT_EQ(test, rdpprn_job_poll_mask(o.job),
 			(__poll_t)(EPOLLERR | EPOLLHUP));
