@@ -8,7 +8,6 @@
  * check-dump checks what SESSION_GET, DEVICE_GET and JOB_GET report, and
  * the notifications of the "monitor" group.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -45,7 +44,7 @@ static void perm_child(u32 sid, int wfd)
 		  "drop-privileges", "still uid %u", geteuid());
 	rc = rpt_nl_open(&nl);
 	if (!rpt_check(!rc, "unprivileged-netlink-open",
-		       "%s (the family must be resolvable)", rpt_errname(rc)))
+		       "%s (the family must be resolvable)", rdpprn_errname(rc)))
 		goto out;
 	rc = rpt_session_new(&nl, NOBODY, NOBODY, "intruder", &s2);
 	rpt_expect_err(&nl, "unprivileged-session-new", rc, &want, 1, false);
@@ -99,7 +98,7 @@ int rpt_cmd_check_perm(int argc, char **argv)
 		return rpt_summary();
 	rc = rpt_announce_simple(&nl, sid, &id, 1, r, &nr);
 	if (!rpt_check(!rc && nr == 1 && !r[0].status, "root-announce",
-		       "%s, %u replies", rpt_errname(rc), nr))
+		       "%s, %u replies", rdpprn_errname(rc), nr))
 		return rpt_summary();
 	if (pipe(fds))
 		rpt_die("pipe: %s", strerror(errno));
@@ -124,7 +123,7 @@ int rpt_cmd_check_perm(int argc, char **argv)
 	rpt_check(n == 1, "unprivileged-changed-nothing",
 		  "session has %d devices, want 1", n);
 	rc = rpt_session_del(&nl, sid);
-	rpt_check(!rc, "session-del", "%s", rpt_errname(rc));
+	rpt_check(!rc, "session-del", "%s", rdpprn_errname(rc));
 	rpt_nl_close(&nl);
 	return rpt_summary();
 }
@@ -177,8 +176,9 @@ static const struct rpt_obj *dump_find(const struct rpt_obj *o, int a,
 	return NULL;
 }
 
-static void dump_session(const struct rpt_obj *list, u32 sid, u32 portid,
-			 const char *name)
+static noinline_for_stack void
+dump_session(const struct rpt_obj *list, u32 sid, u32 portid,
+	     const char *name)
 {
 	const struct rpt_obj *o = dump_find(list, RDPPRN_A_SESSION_ID, sid, 0,
 					    0);
@@ -212,9 +212,10 @@ static const struct dump_printer dump_printers[] = {
 	{ 4, "Beta \xc3\xa9", "Driver B", "PRN4", 0x05 },
 };
 
-static void dump_device(const struct rpt_obj *list, u32 sid,
-			const struct dump_printer *p, const char *name,
-			u64 jobs, u64 bytes)
+static noinline_for_stack void
+dump_device(const struct rpt_obj *list, u32 sid,
+	    const struct dump_printer *p, const char *name,
+	    u64 jobs, u64 bytes)
 {
 	const struct rpt_obj *o = dump_find(list, RDPPRN_A_SESSION_ID, sid,
 					    RDPPRN_A_DEVICE_ID, p->id);
@@ -245,7 +246,8 @@ static void dump_device(const struct rpt_obj *list, u32 sid,
 	rpt_check(ok, name, "%s", why);
 }
 
-static void dump_job(struct rpt_nl *nl, u32 sid, const char *node)
+static noinline_for_stack void
+dump_job(struct rpt_nl *nl, u32 sid, const char *node)
 {
 	struct rpt_async op = { .path = node, .flags = O_WRONLY };
 	struct rpt_obj *jobs = NULL;
@@ -267,18 +269,18 @@ static void dump_job(struct rpt_nl *nl, u32 sid, const char *node)
 	rc = rpt_get_jobs(nl, &jobs);
 	o = dump_find(jobs, RDPPRN_A_SESSION_ID, sid, 0, 0);
 	rpt_check(!rc && o && o->u[RDPPRN_A_JOB_STATE] == RDPPRN_JOB_CREATING,
-		  "job-get-creating", "%s, state %llu", rpt_errname(rc),
+		  "job-get-creating", "%s, state %llu", rdpprn_errname(rc),
 		  o ? (unsigned long long)o->u[RDPPRN_A_JOB_STATE] : 0ULL);
 	rpt_objs_free(jobs);
 	n = rpt_create_rsp(buf, io.device_id, io.completion_id, 0, 77);
 	rpt_send_pdu(nl, sid, buf, n);
 	if (!rpt_async_wait(&op, RPT_WAIT_MS) || op.ret < 0) {
-		rpt_not_ok("job-open", "open: %s", rpt_errname(op.err));
+		rpt_not_ok("job-open", "open: %s", rdpprn_errname(op.err));
 		return;
 	}
 	fd = (int)op.ret;
 	if (write(fd, "0123456789", 10) != 10)
-		rpt_not_ok("job-write", "%s", rpt_errname(errno));
+		rpt_not_ok("job-write", "%s", rdpprn_errname(errno));
 	p = rpt_expect_ioreq(nl, "job-write-request", IRP_MJ_WRITE, &wio,
 			     RPT_WAIT_MS);
 	free(p);
@@ -287,7 +289,7 @@ static void dump_job(struct rpt_nl *nl, u32 sid, const char *node)
 	o = dump_find(jobs, RDPPRN_A_SESSION_ID, sid, 0, 0);
 	if (rc || !o) {
 		rpt_not_ok("job-get-open", "%s, job not listed",
-			   rpt_errname(rc));
+			   rdpprn_errname(rc));
 	} else {
 		ok = dump_u(o, RDPPRN_A_DEVICE_ID, 3, why, sizeof(why),
 			    "DEVICE_ID");
@@ -317,12 +319,12 @@ static void dump_job(struct rpt_nl *nl, u32 sid, const char *node)
 		rpt_send_pdu(nl, sid, buf, n);
 	}
 	rpt_check(rpt_async_wait(&op, RPT_WAIT_MS) && !op.ret, "job-close",
-		  "close: %s", rpt_errname(op.err));
+		  "close: %s", rdpprn_errname(op.err));
 	jobs = NULL;
 	rc = rpt_get_jobs(nl, &jobs);
 	o = dump_find(jobs, RDPPRN_A_SESSION_ID, sid, 0, 0);
 	rpt_check(!rc && !o, "job-get-after-close", "%s, job still listed",
-		  rpt_errname(rc));
+		  rdpprn_errname(rc));
 	rpt_objs_free(jobs);
 }
 
@@ -355,7 +357,7 @@ int rpt_cmd_check_dump(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	have_mon = !rpt_nl_open(&mon);
 	rc = have_mon ? rpt_nl_join_monitor(&mon) : -ENOENT;
-	have_mon = rpt_check(!rc, "monitor-join", "%s", rpt_errname(rc));
+	have_mon = rpt_check(!rc, "monitor-join", "%s", rdpprn_errname(rc));
 	if (rpt_setup_session(&nl, 1000, 1000, "DUMP-CLIENT", &sid))
 		return rpt_summary();
 	for (i = 0; i < ARRAY_SIZE(dump_printers); i++) {
@@ -376,24 +378,24 @@ int rpt_cmd_check_dump(int argc, char **argv)
 	free(pdu);
 	nr = rpt_take_replies(&nl, r, 4);
 	if (!rpt_check(!rc && nr == 2 && !r[0].status && !r[1].status,
-		       "announce", "%s, %u replies", rpt_errname(rc), nr))
+		       "announce", "%s, %u replies", rdpprn_errname(rc), nr))
 		return rpt_summary();
 
 	rc = rpt_get_sessions(&nl, 0, true, &list);
-	if (rpt_check(!rc, "session-get-dump", "%s", rpt_errname(rc)))
+	if (rpt_check(!rc, "session-get-dump", "%s", rdpprn_errname(rc)))
 		dump_session(list, sid, nl.portid, "session-get-dump-attrs");
 	rpt_objs_free(list);
 	list = NULL;
 	rc = rpt_get_sessions(&nl, sid, false, &list);
 	if (rpt_check(!rc && rpt_objs_count(list) == 1, "session-get-do",
-		      "%s, %u replies", rpt_errname(rc), rpt_objs_count(list)))
+		      "%s, %u replies", rdpprn_errname(rc), rpt_objs_count(list)))
 		dump_session(list, sid, nl.portid, "session-get-do-attrs");
 	rpt_objs_free(list);
 	list = NULL;
 
 	rc = rpt_get_devices(&nl, sid, &list);
 	rpt_check(!rc && rpt_objs_count(list) == 2, "device-get-session",
-		  "%s, %u devices", rpt_errname(rc), rpt_objs_count(list));
+		  "%s, %u devices", rdpprn_errname(rc), rpt_objs_count(list));
 	for (i = 0; i < ARRAY_SIZE(dump_printers); i++)
 		dump_device(list, sid, &dump_printers[i],
 			    i ? "device-get-attrs-beta" : "device-get-attrs-alpha",
@@ -404,7 +406,7 @@ int rpt_cmd_check_dump(int argc, char **argv)
 	rpt_check(!rc && dump_find(list, RDPPRN_A_SESSION_ID, sid,
 				   RDPPRN_A_DEVICE_ID, 3) &&
 		  dump_find(list, RDPPRN_A_SESSION_ID, sid, RDPPRN_A_DEVICE_ID,
-			    4), "device-get-all", "%s", rpt_errname(rc));
+			    4), "device-get-all", "%s", rdpprn_errname(rc));
 	rpt_objs_free(list);
 	list = NULL;
 
@@ -417,7 +419,7 @@ int rpt_cmd_check_dump(int argc, char **argv)
 	rpt_objs_free(list);
 
 	rc = rpt_session_del(&nl, sid);
-	rpt_check(!rc, "session-del", "%s", rpt_errname(rc));
+	rpt_check(!rc, "session-del", "%s", rdpprn_errname(rc));
 	rpt_nl_close(&nl);
 
 	if (have_mon) {

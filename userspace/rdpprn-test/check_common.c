@@ -26,7 +26,7 @@ bool rpt_expect_err(struct rpt_nl *nl, const char *name, int rc,
 		if (strlen(list) + 20 < sizeof(list)) {
 			if (i)
 				strcat(list, " or ");
-			strcat(list, rpt_errname(want[i]));
+			strcat(list, rdpprn_errname(want[i]));
 		}
 	}
 	if (!nwant) {
@@ -35,16 +35,16 @@ bool rpt_expect_err(struct rpt_nl *nl, const char *name, int rc,
 	}
 	if (!match) {
 		rpt_not_ok(name, "got %s (extack \"%s\"), want %s",
-			   rpt_errname(rc), nl->extack, list);
+			   rdpprn_errname(rc), nl->extack, list);
 		return false;
 	}
 	if (need_extack && !nl->extack[0]) {
 		rpt_not_ok(name, "%s as expected but no extack message",
-			   rpt_errname(rc));
+			   rdpprn_errname(rc));
 		return false;
 	}
 	rpt_ok(name);
-	printf("# %s: %s \"%s\"\n", name, rpt_errname(rc), nl->extack);
+	printf("# %s: %s \"%s\"\n", name, rdpprn_errname(rc), nl->extack);
 	return true;
 }
 
@@ -82,12 +82,12 @@ int rpt_setup_session(struct rpt_nl *nl, u32 uid, u32 gid, const char *cname,
 
 	if (rc) {
 		rpt_not_ok("netlink-open", "%s (is rdpprn.ko loaded?)",
-			   rpt_errname(rc));
+			   rdpprn_errname(rc));
 		return rc;
 	}
 	rc = rpt_session_new(nl, uid, gid, cname, sid);
 	if (rc) {
-		rpt_not_ok("session-new", "%s \"%s\"", rpt_errname(rc),
+		rpt_not_ok("session-new", "%s \"%s\"", rdpprn_errname(rc),
 			   nl->extack);
 		rpt_nl_close(nl);
 	}
@@ -168,7 +168,7 @@ int rpt_announce_simple(struct rpt_nl *nl, u32 sid, const u32 *ids,
 static void *rpt_async_main(void *arg)
 {
 	struct rpt_async *a = arg;
-	u64 t0 = rpt_now_ms();
+	u64 t0 = rdpprn_now_ms();
 	ssize_t ret = 0;
 	int err = 0;
 
@@ -191,7 +191,7 @@ static void *rpt_async_main(void *arg)
 	pthread_mutex_lock(&a->lock);
 	a->ret = ret;
 	a->err = err;
-	a->ms = rpt_now_ms() - t0;
+	a->ms = rdpprn_now_ms() - t0;
 	a->done = true;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
@@ -248,7 +248,7 @@ struct rpt_pdu *rpt_expect_ioreq(struct rpt_nl *nl, const char *name,
 		p = rpt_nl_next_pdu(nl, ms, &rc);
 		if (!p) {
 			rpt_not_ok(name, "no I/O request from the kernel (%s)",
-				   rpt_errname(rc));
+				   rdpprn_errname(rc));
 			return NULL;
 		}
 		if (rdpdr_parse_ioreq(p->data, p->len, io, &err)) {

@@ -86,7 +86,7 @@ static int io_open_job(struct io_ctx *c, const char *name, u32 file_id)
 		return -1;
 	}
 	if (op.ret < 0) {
-		rpt_not_ok(name, "open() failed: %s", rpt_errname(op.err));
+		rpt_not_ok(name, "open() failed: %s", rdpprn_errname(op.err));
 		return -1;
 	}
 	return (int)op.ret;
@@ -171,7 +171,7 @@ static void io_create_and_write_errors(struct io_ctx *c)
 	cid = io.completion_id;
 	rpt_check(!rpt_async_wait(&op, 100), "open-waits-for-create-response",
 		  "open() returned %s before any response",
-		  rpt_errname(op.err));
+		  rdpprn_errname(op.err));
 
 	want[0] = ENOENT;
 	n = rpt_create_rsp(buf, IO_DEV, cid + 1000, 0, 0x1234);
@@ -185,7 +185,7 @@ static void io_create_and_write_errors(struct io_ctx *c)
 	rpt_expect_err(&c->nl, "iorsp-wrong-deviceid", rc, want, 1, true);
 	rpt_check(!rpt_async_wait(&op, 200),
 		  "iorsp-wrong-deviceid-keeps-request", "open() returned %s",
-		  rpt_errname(op.err));
+		  rdpprn_errname(op.err));
 
 	/* a 16-byte completion (the shape of a close) for a create */
 	n = rpt_completion(buf, IO_DEV, cid, 0);
@@ -199,14 +199,14 @@ static void io_create_and_write_errors(struct io_ctx *c)
 	rc = io_send(c, buf, n - 1);
 	rpt_expect_err(&c->nl, "iorsp-create-truncated", rc, want, 2, true);
 	rpt_check(!rpt_async_wait(&op, 200), "iorsp-refused-keeps-request",
-		  "open() returned %s", rpt_errname(op.err));
+		  "open() returned %s", rdpprn_errname(op.err));
 
 	rc = io_send(c, buf, n);
-	rpt_check(!rc, "iorsp-create-accepted", "%s \"%s\"", rpt_errname(rc),
+	rpt_check(!rc, "iorsp-create-accepted", "%s \"%s\"", rdpprn_errname(rc),
 		  c->nl.extack);
 	done = rpt_async_wait(&op, RPT_WAIT_MS);
 	if (!rpt_check(done && op.ret >= 0, "open-after-create-response",
-		       "%s", done ? rpt_errname(op.err) : "still blocked"))
+		       "%s", done ? rdpprn_errname(op.err) : "still blocked"))
 		return;
 	fd = (int)op.ret;
 	want[0] = ENOENT;
@@ -216,7 +216,7 @@ static void io_create_and_write_errors(struct io_ctx *c)
 
 	w = write(fd, c->data, 100);
 	rpt_check(w == 100, "write-returns-at-once", "write() = %zd (%s)", w,
-		  rpt_errname(errno));
+		  rdpprn_errname(errno));
 	p = rpt_expect_ioreq(&c->nl, "write-request", IRP_MJ_WRITE, &io,
 			     RPT_WAIT_MS);
 	if (!p)
@@ -239,10 +239,10 @@ static void io_create_and_write_errors(struct io_ctx *c)
 	n = rpt_write_rsp(buf, IO_DEV, wcid, 0, 100);
 	rc = io_send(c, buf, n);
 	rpt_check(!rc, "iorsp-write-accepted-after-refused", "%s \"%s\"",
-		  rpt_errname(rc), c->nl.extack);
+		  rdpprn_errname(rc), c->nl.extack);
 	e = io_fsync(fd, RPT_WAIT_MS, &done);
 	rpt_check(done && !e, "fsync-after-acknowledge", "%s",
-		  done ? rpt_errname(e) : "blocked");
+		  done ? rdpprn_errname(e) : "blocked");
 
 	w = write(fd, c->data + 100, 200);
 	p = rpt_expect_ioreq(&c->nl, "write-request-2", IRP_MJ_WRITE, &io,
@@ -263,13 +263,13 @@ static void io_create_and_write_errors(struct io_ctx *c)
 		       true);
 	e = io_fsync(fd, RPT_WAIT_MS, &done);
 	rpt_check(done && e == -EIO, "job-fails-after-bad-length",
-		  "fsync: %s", done ? rpt_errname(e) : "blocked");
+		  "fsync: %s", done ? rdpprn_errname(e) : "blocked");
 	w = write(fd, c->data, 1);
 	rpt_check(w < 0 && errno == EIO, "write-after-failure", "write: %s",
-		  w < 0 ? rpt_errname(errno) : "succeeded");
+		  w < 0 ? rdpprn_errname(errno) : "succeeded");
 	e = io_close_job(c, "close-request-after-failure", fd, 0x1234);
 	rpt_check(e == -EIO, "close-returns-latched-error", "close: %s",
-		  rpt_errname(e));
+		  rdpprn_errname(e));
 }
 
 static void io_failed_create(struct io_ctx *c)
@@ -292,7 +292,7 @@ static void io_failed_create(struct io_ctx *c)
 	io_send(c, buf, n);
 	rpt_check(rpt_async_wait(&op, RPT_WAIT_MS) && op.ret < 0 &&
 		  op.err == EBUSY, "create-refused-ebusy", "open: %s",
-		  op.ret < 0 ? rpt_errname(op.err) : "succeeded");
+		  op.ret < 0 ? rdpprn_errname(op.err) : "succeeded");
 	if (op.ret >= 0)
 		close((int)op.ret);
 	p = rpt_nl_next_pdu(&c->nl, 1000, &rc);
@@ -329,23 +329,23 @@ static void io_write_status(struct io_ctx *c)
 	rpt_async_start(&op, RPT_OP_FSYNC);
 	rpt_check(!rpt_async_wait(&op, 200), "fsync-waits-for-acknowledge",
 		  "fsync returned %s with a write outstanding",
-		  rpt_errname(op.err));
+		  rdpprn_errname(op.err));
 	n = rpt_write_rsp(buf, IO_DEV, io.completion_id, STATUS_NO_SPOOL_SPACE,
 			  0);
 	io_send(c, buf, n);
 	done = rpt_async_wait(&op, RPT_WAIT_MS);
 	rpt_check(done && op.ret < 0 && op.err == ENOSPC,
 		  "write-status-at-fsync", "fsync: %s",
-		  !done ? "blocked" : op.ret < 0 ? rpt_errname(op.err) : "OK");
+		  !done ? "blocked" : op.ret < 0 ? rdpprn_errname(op.err) : "OK");
 	w = write(fd, c->data, 1);
 	rpt_check(w < 0 && errno == ENOSPC, "write-status-at-next-write",
-		  "write: %s", w < 0 ? rpt_errname(errno) : "succeeded");
+		  "write: %s", w < 0 ? rdpprn_errname(errno) : "succeeded");
 	e = io_fsync(fd, RPT_WAIT_MS, &done);
 	rpt_check(done && e == -ENOSPC, "write-status-stays-latched",
-		  "second fsync: %s", done ? rpt_errname(e) : "blocked");
+		  "second fsync: %s", done ? rdpprn_errname(e) : "blocked");
 	e = io_close_job(c, "write-status-close-request", fd, 0x2000);
 	rpt_check(e == -ENOSPC, "write-status-at-close", "close: %s",
-		  rpt_errname(e));
+		  rdpprn_errname(e));
 }
 
 static void io_zero_writes(struct io_ctx *c)
@@ -364,7 +364,7 @@ static void io_zero_writes(struct io_ctx *c)
 	if (fd < 0)
 		return;
 	if (write(fd, c->data, 10) != 10)
-		rpt_not_ok("zero-writes-write", "write: %s", rpt_errname(errno));
+		rpt_not_ok("zero-writes-write", "write: %s", rdpprn_errname(errno));
 	for (i = 0; i < 3; i++) {
 		p = rpt_expect_ioreq(&c->nl, "zero-writes-request",
 				     IRP_MJ_WRITE, &io, RPT_WAIT_MS);
@@ -380,7 +380,7 @@ static void io_zero_writes(struct io_ctx *c)
 	rpt_check(ok == 3, "zero-write-resent", "%u of 3 resends", ok);
 	e = io_fsync(fd, RPT_WAIT_MS, &done);
 	rpt_check(done && e == -EIO, "three-zero-writes-eio", "fsync: %s",
-		  done ? rpt_errname(e) : "blocked");
+		  done ? rdpprn_errname(e) : "blocked");
 	p = rpt_nl_next_pdu(&c->nl, 300, NULL);
 	if (p && !rdpdr_parse_ioreq(p->data, p->len, &io, &err) &&
 	    io.major_function == IRP_MJ_WRITE)
@@ -395,7 +395,7 @@ static void io_zero_writes(struct io_ctx *c)
 	}
 	e = io_close_job(c, "zero-writes-close-request", fd, 0x2100);
 	rpt_check(e == -EIO, "zero-writes-close-eio", "close: %s",
-		  rpt_errname(e));
+		  rdpprn_errname(e));
 }
 
 static void io_concurrent(struct io_ctx *c)
@@ -432,8 +432,8 @@ static void io_concurrent(struct io_ctx *c)
 	io_send(c, buf, n);
 	ok = rpt_async_wait(&a, RPT_WAIT_MS) && rpt_async_wait(&b, RPT_WAIT_MS);
 	if (!rpt_check(ok && a.ret >= 0 && b.ret >= 0, "concurrent-opens",
-		       "open: %s / %s", rpt_errname(a.err),
-		       rpt_errname(b.err)))
+		       "open: %s / %s", rdpprn_errname(a.err),
+		       rdpprn_errname(b.err)))
 		return;
 	/* which fd got which FileId depends on the order of the creates */
 	e1 = io_close_job_seen(c, "concurrent-close-1", (int)a.ret,
@@ -441,7 +441,7 @@ static void io_concurrent(struct io_ctx *c)
 	e2 = io_close_job_seen(c, "concurrent-close-2", (int)b.ret,
 			       IO_ANY_FILE, &f2);
 	rpt_check(!e1 && !e2, "concurrent-closes", "close: %s / %s",
-		  rpt_errname(e1), rpt_errname(e2));
+		  rdpprn_errname(e1), rdpprn_errname(e2));
 	rpt_check((f1 == 0x3001 && f2 == 0x3002) ||
 		  (f1 == 0x3002 && f2 == 0x3001), "concurrent-close-fileids",
 		  "closes carry FileIds 0x%x and 0x%x", f1, f2);
@@ -527,12 +527,12 @@ static void io_chunks(struct io_ctx *c)
 		  "the remainder of a short write was not resent");
 	done = rpt_async_wait(&wr, RPT_WAIT_MS);
 	rpt_check(done && wr.ret == (ssize_t)total, "chunks-write-complete",
-		  "write() = %zd (%s)", wr.ret, rpt_errname(wr.err));
+		  "write() = %zd (%s)", wr.ret, rdpprn_errname(wr.err));
 	e = io_fsync(fd, RPT_WAIT_MS, &done);
 	rpt_check(done && !e, "chunks-fsync", "%s",
-		  done ? rpt_errname(e) : "blocked");
+		  done ? rdpprn_errname(e) : "blocked");
 	e = io_close_job(c, "chunks-close-request", fd, 0x4000);
-	rpt_check(!e, "chunks-close", "close: %s", rpt_errname(e));
+	rpt_check(!e, "chunks-close", "close: %s", rdpprn_errname(e));
 }
 
 static void io_create_timeout(struct io_ctx *c)
@@ -559,7 +559,7 @@ static void io_create_timeout(struct io_ctx *c)
 	rpt_check(done && op.ret < 0 && op.err == ETIMEDOUT &&
 		  op.ms >= 1500 && op.ms < 6000, "create-timeout-etimedout",
 		  "open: %s after %llu ms (io_timeout 2)",
-		  !done ? "blocked" : op.ret < 0 ? rpt_errname(op.err) : "OK",
+		  !done ? "blocked" : op.ret < 0 ? rdpprn_errname(op.err) : "OK",
 		  (unsigned long long)op.ms);
 	if (done && op.ret >= 0)
 		close((int)op.ret);
@@ -596,7 +596,7 @@ static void io_create_timeout(struct io_ctx *c)
 	n = rpt_close_rsp(buf, IO_DEV, io.completion_id, 0);
 	rc = io_send(c, buf, n);
 	rpt_check(!rc, "late-create-close-answered", "%s \"%s\"",
-		  rpt_errname(rc), c->nl.extack);
+		  rdpprn_errname(rc), c->nl.extack);
 	p = rpt_nl_next_pdu(&c->nl, 500, NULL);
 	rpt_check(!p, "nothing-else-after-late-create",
 		  "the kernel sent a %zu-byte PDU", p ? p->len : 0);
@@ -621,7 +621,7 @@ static void io_dup_close(struct io_ctx *c)
 		return;
 	fd2 = dup(fd);
 	if (write(fd, c->data, 10) != 10)
-		rpt_not_ok("dup-write", "%s", rpt_errname(errno));
+		rpt_not_ok("dup-write", "%s", rdpprn_errname(errno));
 	p = rpt_expect_ioreq(&c->nl, "dup-write-request", IRP_MJ_WRITE, &io,
 			     RPT_WAIT_MS);
 	if (!p) {
@@ -635,14 +635,14 @@ static void io_dup_close(struct io_ctx *c)
 	op.fd = fd;
 	rpt_async_start(&op, RPT_OP_CLOSE);
 	rpt_check(rpt_async_wait(&op, RPT_WAIT_MS) && !op.ret,
-		  "dup-first-close", "close: %s", rpt_errname(op.err));
+		  "dup-first-close", "close: %s", rdpprn_errname(op.err));
 	p = rpt_nl_next_pdu(&c->nl, 300, NULL);
 	rpt_check(!p, "dup-first-close-keeps-job",
 		  "the kernel sent a %zu-byte PDU at the first close()",
 		  p ? p->len : 0);
 	free(p);
 	if (write(fd2, c->data + 10, 20) != 20)
-		rpt_not_ok("dup-write-2", "%s", rpt_errname(errno));
+		rpt_not_ok("dup-write-2", "%s", rdpprn_errname(errno));
 	p = rpt_expect_ioreq(&c->nl, "dup-write-request-2", IRP_MJ_WRITE, &io,
 			     RPT_WAIT_MS);
 	if (p) {
@@ -656,7 +656,7 @@ static void io_dup_close(struct io_ctx *c)
 	rpt_check(got, "dup-job-goes-on",
 		  "no write at Offset 10 after the first close()");
 	e = io_close_job(c, "dup-last-close-request", fd2, 0x6200);
-	rpt_check(!e, "dup-last-close", "close: %s", rpt_errname(e));
+	rpt_check(!e, "dup-last-close", "close: %s", rdpprn_errname(e));
 }
 
 static void io_nop_handler(int sig)
@@ -725,7 +725,7 @@ static void io_interrupts(struct io_ctx *c)
 	done = rpt_async_wait(&op, 3000);
 	rpt_check(done && op.ret < 0 && op.err == EINTR, "open-interrupted-eintr",
 		  "open: %s", !done ? "blocked" :
-		  op.ret < 0 ? rpt_errname(op.err) : "OK");
+		  op.ret < 0 ? rdpprn_errname(op.err) : "OK");
 	if (done && op.ret >= 0)
 		close((int)op.ret);
 	io_late_create(c, "open-interrupted-late-create", io.completion_id,
@@ -776,7 +776,7 @@ static void io_interrupts(struct io_ctx *c)
 		n = rpt_write_rsp(buf, IO_DEV, wio.completion_id, 0, 10);
 		rc = io_send(c, buf, n);
 		rpt_check(!rc || rc == -ENOENT, "late-write-response-after-kill",
-			  "%s \"%s\"", rpt_errname(rc), c->nl.extack);
+			  "%s \"%s\"", rdpprn_errname(rc), c->nl.extack);
 	}
 	p = rpt_expect_ioreq(&c->nl, "killed-writer-job-closed", IRP_MJ_CLOSE,
 			     &io, RPT_WAIT_MS);
@@ -818,8 +818,8 @@ static void io_remove_and_replace(struct io_ctx *c)
 	done = rpt_async_wait(&op, RPT_WAIT_MS);
 	rpt_check(!rc && done && op.ret < 0 && op.err == ENODEV,
 		  "remove-fails-pending-open", "remove: %s, open: %s",
-		  rpt_errname(rc),
-		  !done ? "blocked" : op.ret < 0 ? rpt_errname(op.err) : "OK");
+		  rdpprn_errname(rc),
+		  !done ? "blocked" : op.ret < 0 ? rdpprn_errname(op.err) : "OK");
 	if (done && op.ret >= 0)
 		close((int)op.ret);
 	p = rpt_nl_next_pdu(&c->nl, 300, NULL);
@@ -832,7 +832,7 @@ static void io_remove_and_replace(struct io_ctx *c)
 	rc = rc ? rc : rpt_find_node(&c->nl, c->sid, IO_DEV, c->node,
 				     sizeof(c->node));
 	if (!rpt_check(!rc && nr == 1 && !r[0].status, "re-announce-after-remove",
-		       "%s, %u replies", rpt_errname(rc), nr))
+		       "%s, %u replies", rdpprn_errname(rc), nr))
 		return;
 	fd = io_open_job(c, "replace-open", 0x6000);
 	if (fd < 0)
@@ -841,7 +841,7 @@ static void io_remove_and_replace(struct io_ctx *c)
 	nr = 4;
 	rc = rpt_announce_simple(&c->nl, c->sid, &id, 1, r, &nr);
 	rpt_check(!rc && nr == 1 && !r[0].status, "replace-with-open-job",
-		  "%s, %u replies, status 0x%08x", rpt_errname(rc), nr,
+		  "%s, %u replies, status 0x%08x", rdpprn_errname(rc), nr,
 		  nr ? r[0].status : 0);
 	w = write(fd, c->data, 10);
 	e = w < 0 ? errno : 0;
@@ -852,12 +852,12 @@ static void io_remove_and_replace(struct io_ctx *c)
 	}
 	rpt_check(e == ENODEV, "replace-fails-old-job",
 		  "write/fsync on the replaced printer's job: %s",
-		  rpt_errname(e));
+		  rdpprn_errname(e));
 	close(fd);
 	rpt_nl_flush_pdus(&c->nl);
 	rc = rpt_find_node(&c->nl, c->sid, IO_DEV, c->node, sizeof(c->node));
 	rpt_check(!rc && !access(c->node, W_OK), "replacement-device-exists",
-		  "%s: %s", c->node, rpt_errname(rc ? rc : errno));
+		  "%s: %s", c->node, rdpprn_errname(rc ? rc : errno));
 }
 
 int rpt_cmd_check_io(int argc, char **argv)
@@ -878,10 +878,10 @@ int rpt_cmd_check_io(int argc, char **argv)
 		return rpt_summary();
 	rc = rpt_announce_simple(&c->nl, c->sid, &id, 1, r, &nr);
 	if (!rpt_check(!rc && nr == 1 && !r[0].status, "announce",
-		       "%s, %u replies", rpt_errname(rc), nr))
+		       "%s, %u replies", rdpprn_errname(rc), nr))
 		return rpt_summary();
 	rc = rpt_find_node(&c->nl, c->sid, IO_DEV, c->node, sizeof(c->node));
-	if (!rpt_check(!rc, "device-node", "%s", rpt_errname(rc)))
+	if (!rpt_check(!rc, "device-node", "%s", rdpprn_errname(rc)))
 		return rpt_summary();
 
 	io_create_and_write_errors(c);
@@ -900,9 +900,9 @@ int rpt_cmd_check_io(int argc, char **argv)
 	rc = rpt_announce_simple(&c->nl, c->sid, &id2, 1, r, &nr);
 	rpt_check(!rc && nr == 1 && !r[0].status,
 		  "session-works-after-io-errors", "%s, %u replies",
-		  rpt_errname(rc), nr);
+		  rdpprn_errname(rc), nr);
 	rc = rpt_session_del(&c->nl, c->sid);
-	rpt_check(!rc, "session-del", "%s", rpt_errname(rc));
+	rpt_check(!rc, "session-del", "%s", rdpprn_errname(rc));
 	rpt_nl_close(&c->nl);
 	free(c->data);
 	free(c);
@@ -942,7 +942,8 @@ static bool sess_node_gone(const char *node)
 	return false;
 }
 
-static void sess_owner_close(void)
+static noinline_for_stack void
+sess_owner_close(void)
 {
 	struct rpt_nl a, b;
 	struct rpt_async op = { .flags = O_WRONLY };
@@ -967,7 +968,7 @@ static void sess_owner_close(void)
 	}
 	rc = rpt_announce_simple(&b, sid, &id, 1, r, &nr);
 	if (rc || rpt_find_node(&b, sid, 1, node, sizeof(node))) {
-		rpt_not_ok("owner-close-setup", "announce: %s", rpt_errname(rc));
+		rpt_not_ok("owner-close-setup", "announce: %s", rdpprn_errname(rc));
 		goto out;
 	}
 	op.path = node;
@@ -981,7 +982,7 @@ static void sess_owner_close(void)
 	rpt_send_pdu(&b, sid, buf, n);
 	done = rpt_async_wait(&op, RPT_WAIT_MS);
 	if (!rpt_check(done && op.ret >= 0, "owner-close-open", "open: %s",
-		       rpt_errname(op.err)))
+		       rdpprn_errname(op.err)))
 		goto out;
 	fd = (int)op.ret;
 	w = write(fd, "0123456789", 10);
@@ -991,16 +992,16 @@ static void sess_owner_close(void)
 	rpt_nl_close(&b);
 	e = io_fsync(fd, RPT_WAIT_MS, &done);
 	rpt_check(w == 10 && done && e == -ENODEV, "owner-close-fails-job",
-		  "fsync: %s", done ? rpt_errname(e) : "blocked");
+		  "fsync: %s", done ? rdpprn_errname(e) : "blocked");
 	w = write(fd, "x", 1);
 	rpt_check(w < 0 && errno == ENODEV, "owner-close-later-write-enodev",
-		  "write: %s", w < 0 ? rpt_errname(errno) : "succeeded");
+		  "write: %s", w < 0 ? rdpprn_errname(errno) : "succeeded");
 	rpt_check(sess_node_gone(node), "owner-close-removes-device",
 		  "%s still exists", node);
 	rc = rpt_get_sessions(&a, sid, false, &o);
 	rpt_objs_free(o);
 	rpt_check(rc == -ENOENT, "owner-close-ends-session",
-		  "SESSION_GET: %s", rpt_errname(rc));
+		  "SESSION_GET: %s", rdpprn_errname(rc));
 	close(fd);
 	rpt_nl_close(&a);
 	return;
@@ -1018,7 +1019,7 @@ int rpt_cmd_check_session(int argc, char **argv)
 	struct rpt_reply r[4];
 	struct rdpdr_ioreq io;
 	struct rpt_pdu *p;
-	char node1[64] = "", node2[64] = "", node3[64] = "";
+	char node1[32] = "", node2[32] = "", node3[32] = "";	/* /dev/rdpprnN */
 	u32 s1, s2, s3, id = 1, bogus = 0x7ffffff0;
 	unsigned int nr;
 	int rc, want;
@@ -1062,13 +1063,13 @@ int rpt_cmd_check_session(int argc, char **argv)
 	rc = rpt_get_sessions(&a, s1, false, &o);
 	rpt_check(!rc && rpt_objs_count(o) == 1 &&
 		  o->u[RDPPRN_A_SESSION_ID] == s1, "session-get-one",
-		  "%s, %u replies", rpt_errname(rc), rpt_objs_count(o));
+		  "%s, %u replies", rdpprn_errname(rc), rpt_objs_count(o));
 	rpt_objs_free(o);
 
 	/* two sessions of one owner, the same DeviceId in both */
 	rc = rpt_session_new(&a, 0, 0, "second", &s2);
 	rpt_check(!rc && s2 != s1, "second-session", "%s, id %u",
-		  rpt_errname(rc), s2);
+		  rdpprn_errname(rc), s2);
 	nr = 4;
 	rc = rpt_announce_simple(&a, s1, &id, 1, r, &nr);
 	rc = rc ? rc : rpt_find_node(&a, s1, 1, node1, sizeof(node1));
@@ -1076,23 +1077,23 @@ int rpt_cmd_check_session(int argc, char **argv)
 	rc = rc ? rc : rpt_announce_simple(&a, s2, &id, 1, r, &nr);
 	rc = rc ? rc : rpt_find_node(&a, s2, 1, node2, sizeof(node2));
 	rpt_check(!rc && strcmp(node1, node2), "same-deviceid-two-sessions",
-		  "%s: %s %s", rpt_errname(rc), node1, node2);
+		  "%s: %s %s", rdpprn_errname(rc), node1, node2);
 	rc = rpt_session_del(&a, s2);
 	rpt_check(!rc && sess_node_gone(node2) && !access(node1, F_OK),
 		  "session-del-removes-its-devices-only", "%s",
-		  rpt_errname(rc));
+		  rdpprn_errname(rc));
 	rc = rpt_get_sessions(&a, s2, false, &o);
 	rpt_objs_free(o);
 	o = NULL;
 	rpt_check(rc == -ENOENT, "session-del-ends-session", "SESSION_GET: %s",
-		  rpt_errname(rc));
+		  rdpprn_errname(rc));
 
 	/* SESSION_DEL while an open() waits for its create response */
 	rc = rpt_session_new(&a, 0, 0, "third", &s3);
 	nr = 4;
 	rc = rc ? rc : rpt_announce_simple(&a, s3, &id, 1, r, &nr);
 	rc = rc ? rc : rpt_find_node(&a, s3, 1, node3, sizeof(node3));
-	if (rpt_check(!rc, "third-session", "%s", rpt_errname(rc))) {
+	if (rpt_check(!rc, "third-session", "%s", rdpprn_errname(rc))) {
 		op.path = node3;
 		rpt_async_start(&op, RPT_OP_OPEN);
 		p = rpt_expect_ioreq(&a, "session-del-pending-create",
@@ -1102,14 +1103,14 @@ int rpt_cmd_check_session(int argc, char **argv)
 		done = rpt_async_wait(&op, RPT_WAIT_MS);
 		rpt_check(!rc && done && op.ret < 0 && op.err == ENODEV,
 			  "session-del-fails-pending-open", "%s, open: %s",
-			  rpt_errname(rc),
-			  !done ? "blocked" : op.ret < 0 ? rpt_errname(op.err) : "OK");
+			  rdpprn_errname(rc),
+			  !done ? "blocked" : op.ret < 0 ? rdpprn_errname(op.err) : "OK");
 		if (done && op.ret >= 0)
 			close((int)op.ret);
 	}
 	rpt_nl_flush_pdus(&a);
 	rc = rpt_session_del(&a, s1);
-	rpt_check(!rc, "session-del", "%s", rpt_errname(rc));
+	rpt_check(!rc, "session-del", "%s", rdpprn_errname(rc));
 	rpt_nl_close(&b);
 	rpt_nl_close(&a);
 

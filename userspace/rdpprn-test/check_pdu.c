@@ -56,6 +56,7 @@ struct mal_ctx {
 	u32 sid;
 	u8 good_entry[256];
 	size_t good_len;
+	u8 buf[512];	/* scratch for the PDUs a step builds */
 };
 
 /* Sends @pdu, wants EBADMSG or the library's code, and no change */
@@ -213,7 +214,8 @@ static void mal_semantic(struct mal_ctx *c)
 	mal_errno(c, "completion-unknown-completionid", buf, len, 0, want);
 }
 
-static void mal_kinds(struct mal_ctx *c)
+static noinline_for_stack void
+mal_kinds(struct mal_ctx *c)
 {
 	static const u8 unknown[] = { 0x34, 0x12, 0x78, 0x56, 0, 0, 0, 0 };
 	struct rdpdr_device_reply dr = { 1, 0 };
@@ -224,10 +226,10 @@ static void mal_kinds(struct mal_ctx *c)
 	struct rdpdr_using_xps x = { 1, 0 };
 	struct rdpdr_client_name cn;
 	struct rdpdr_caps caps;
-	u8 buf[512];
+	u8 *buf = c->buf;
 	int n;
 
-	n = rdpdr_build_announce(buf, sizeof(buf), &a);
+	n = rdpdr_build_announce(buf, sizeof(c->buf), &a);
 	mal_errno(c, "kind-client-announce-reply", buf, n, 0, EOPNOTSUPP);
 
 	memset(&cn, 0, sizeof(cn));
@@ -235,12 +237,12 @@ static void mal_kinds(struct mal_ctx *c)
 	cn.computer_name.data = (const u8 *)"CLIENT";
 	cn.computer_name.len = 7;
 	cn.computer_name_len = 7;
-	n = rdpdr_build_client_name(buf, sizeof(buf), &cn);
+	n = rdpdr_build_client_name(buf, sizeof(c->buf), &cn);
 	mal_errno(c, "kind-client-name", buf, n, 0, EOPNOTSUPP);
 
 	rdpdr_server_caps_init(&caps);
 	caps.packet_id = PAKID_CORE_CLIENT_CAPABILITY;
-	n = rdpdr_build_caps(buf, sizeof(buf), &caps);
+	n = rdpdr_build_caps(buf, sizeof(c->buf), &caps);
 	mal_errno(c, "kind-client-capability", buf, n, 0, EOPNOTSUPP);
 
 	/*
@@ -248,10 +250,10 @@ static void mal_kinds(struct mal_ctx *c)
 	 * 11), EPROTO, unlike the handshake PDUs above that are merely the
 	 * helper's business.
 	 */
-	n = rdpdr_build_device_reply(buf, sizeof(buf), &dr);
+	n = rdpdr_build_device_reply(buf, sizeof(c->buf), &dr);
 	mal_errno(c, "kind-server-device-reply", buf, n, 0, EPROTO);
 
-	n = rdpdr_build_using_xps(buf, sizeof(buf), &x);
+	n = rdpdr_build_using_xps(buf, sizeof(c->buf), &x);
 	mal_errno(c, "kind-prn-using-xps", buf, n, 0, EPROTO);
 
 	mal_errno(c, "kind-unknown-component", unknown, sizeof(unknown), 0,
@@ -311,13 +313,13 @@ int rpt_cmd_check_malformed(int argc, char **argv)
 	rpt_check(!rc && nr == 1 && r[0].id == 1 && !r[0].status,
 		  "session-works-after-refused-pdus",
 		  "announce: %s \"%s\", %u replies, status 0x%08x",
-		  rpt_errname(rc), c->nl.extack, nr, nr ? r[0].status : 0);
+		  rdpprn_errname(rc), c->nl.extack, nr, nr ? r[0].status : 0);
 	rc = rpt_find_node(&c->nl, c->sid, 1, node, sizeof(node));
 	rpt_check(!rc && !stat(node, &st) && S_ISCHR(st.st_mode),
 		  "device-created-after-refused-pdus", "%s: %s",
-		  rc ? "DEVICE_GET" : node, rpt_errname(rc ? rc : errno));
+		  rc ? "DEVICE_GET" : node, rdpprn_errname(rc ? rc : errno));
 	rc = rpt_session_del(&c->nl, c->sid);
-	rpt_check(!rc, "session-del", "%s", rpt_errname(rc));
+	rpt_check(!rc, "session-del", "%s", rdpprn_errname(rc));
 	rpt_nl_close(&c->nl);
 	free(c);
 	return rpt_summary();
@@ -344,8 +346,9 @@ struct ann_want {
 	bool device;
 };
 
-static void ann_judge(struct rpt_nl *nl, u32 sid, const char *name,
-		      const struct ann_want *w, unsigned int nw)
+static noinline_for_stack void
+ann_judge(struct rpt_nl *nl, u32 sid, const char *name,
+	  const struct ann_want *w, unsigned int nw)
 {
 	struct rpt_reply *r = rpt_xzalloc(sizeof(*r) * MAX_REPLIES);
 	unsigned int nr, i, bad = 0;
@@ -391,7 +394,8 @@ static void ann_judge(struct rpt_nl *nl, u32 sid, const char *name,
 	free(r);
 }
 
-static void ann_entries(struct rpt_nl *nl, u32 sid)
+static noinline_for_stack void
+ann_entries(struct rpt_nl *nl, u32 sid)
 {
 	struct rpt_entry e[16];
 	struct ann_want w[16];
@@ -476,11 +480,12 @@ static void ann_entries(struct rpt_nl *nl, u32 sid)
 	rc = rpt_send_pdu(nl, sid, pdu, len);
 	free(pdu);
 	rpt_check(!rc, "announce-mixed-entries-accepted", "%s \"%s\"",
-		  rpt_errname(rc), nl->extack);
+		  rdpprn_errname(rc), nl->extack);
 	ann_judge(nl, sid, "announce-mixed-entries-replies", w, n);
 }
 
-static void ann_config(struct rpt_nl *nl, u32 sid)
+static noinline_for_stack void
+ann_config(struct rpt_nl *nl, u32 sid)
 {
 	long long max_config = rpt_param("max_config", -1);
 	struct rpt_printer p;
@@ -512,7 +517,7 @@ static void ann_config(struct rpt_nl *nl, u32 sid)
 	rc = rpt_send_pdu(nl, sid, pdu, len);
 	free(pdu);
 	rpt_check(!rc, "cached-config-at-limit-accepted", "%s \"%s\"",
-		  rpt_errname(rc), nl->extack);
+		  rdpprn_errname(rc), nl->extack);
 	w = (struct ann_want){ 30, true, STATUS_SUCCESS, true };
 	ann_judge(nl, sid, "cached-config-at-limit-replies", &w, 1);
 	if (!rpt_find_node(nl, sid, 30, node, sizeof(node))) {
@@ -522,7 +527,7 @@ static void ann_config(struct rpt_nl *nl, u32 sid)
 		rpt_check(!rc && blen == p.config_len &&
 			  !memcmp(blob, p.config, blen),
 			  "cached-config-in-sysfs", "%s: %s, %zu bytes of %u",
-			  path, rpt_errname(rc), blen, p.config_len);
+			  path, rdpprn_errname(rc), blen, p.config_len);
 		free(blob);
 	}
 
@@ -535,13 +540,14 @@ static void ann_config(struct rpt_nl *nl, u32 sid)
 	rc = rpt_send_pdu(nl, sid, pdu, len);
 	free(pdu);
 	rpt_check(!rc, "cached-config-over-limit-accepted", "%s \"%s\"",
-		  rpt_errname(rc), nl->extack);
+		  rdpprn_errname(rc), nl->extack);
 	w = (struct ann_want){ 31, true, STATUS_INSUFFICIENT_RESOURCES, false };
 	ann_judge(nl, sid, "cached-config-over-limit-replies", &w, 1);
 	free(p.config);
 }
 
-static void ann_max_printers(void)
+static noinline_for_stack void
+ann_max_printers(void)
 {
 	long long maxp = rpt_param("max_printers", RPT_DEF_MAX_PRINTERS);
 	long long max_announce = rpt_param("max_announce",
@@ -577,12 +583,12 @@ static void ann_max_printers(void)
 	rpt_check(!rc && nr == n && ok == maxp && full == 1 && ndev == maxp,
 		  "max-printers-one-announce",
 		  "%s, %u replies: %u success, %u insufficient resources, %d devices (max_printers %lld)",
-		  rpt_errname(rc), nr, ok, full, ndev, maxp);
+		  rdpprn_errname(rc), nr, ok, full, ndev, maxp);
 	nr = MAX_REPLIES;
 	rc = rpt_announce_simple(&nl, sid, &extra, 1, r, &nr);
 	rpt_check(!rc && nr == 1 && r[0].status == STATUS_INSUFFICIENT_RESOURCES,
 		  "max-printers-later-announce",
-		  "%s, %u replies, status 0x%08x", rpt_errname(rc), nr,
+		  "%s, %u replies, status 0x%08x", rdpprn_errname(rc), nr,
 		  nr ? r[0].status : 0);
 	/* after a removal there is room again */
 	{
@@ -597,7 +603,7 @@ static void ann_max_printers(void)
 		rc = rpt_announce_simple(&nl, sid, &extra, 1, r, &nr);
 	rpt_check(!rc && nr == 1 && !r[0].status,
 		  "max-printers-room-after-remove",
-		  "%s, %u replies, status 0x%08x", rpt_errname(rc), nr,
+		  "%s, %u replies, status 0x%08x", rdpprn_errname(rc), nr,
 		  nr ? r[0].status : 0);
 	rpt_session_del(&nl, sid);
 	rpt_nl_close(&nl);
@@ -605,7 +611,8 @@ static void ann_max_printers(void)
 	free(r);
 }
 
-static void ann_replace_remove(struct rpt_nl *nl, u32 sid)
+static noinline_for_stack void
+ann_replace_remove(struct rpt_nl *nl, u32 sid)
 {
 	struct rpt_obj *devs = NULL, *d;
 	struct rpt_entry e;
@@ -626,7 +633,7 @@ static void ann_replace_remove(struct rpt_nl *nl, u32 sid)
 	free(pdu);
 	nr = rpt_take_replies(nl, r, 4);
 	rpt_check(!rc && nr == 1 && !r[0].status, "replace-first-announce",
-		  "%s, %u replies", rpt_errname(rc), nr);
+		  "%s, %u replies", rdpprn_errname(rc), nr);
 	node[0] = '\0';
 	rpt_find_node(nl, sid, 50, node, sizeof(node));
 
@@ -637,7 +644,7 @@ static void ann_replace_remove(struct rpt_nl *nl, u32 sid)
 	free(pdu);
 	nr = rpt_take_replies(nl, r, 4);
 	rpt_check(!rc && nr == 1 && !r[0].status, "replace-second-announce",
-		  "%s, %u replies, status 0x%08x", rpt_errname(rc), nr,
+		  "%s, %u replies, status 0x%08x", rdpprn_errname(rc), nr,
 		  nr ? r[0].status : 0);
 	rc = rpt_get_devices(nl, sid, &devs);
 	for (d = devs; d; d = d->next) {
@@ -659,7 +666,7 @@ static void ann_replace_remove(struct rpt_nl *nl, u32 sid)
 	rc = rpt_send_pdu(nl, sid, pdu, len);
 	free(pdu);
 	rpt_check(!rc, "remove-known-and-unknown", "%s \"%s\"",
-		  rpt_errname(rc), nl->extack);
+		  rdpprn_errname(rc), nl->extack);
 	rc = rpt_find_node(nl, sid, 50, node, sizeof(node));
 	rpt_check(rc == -ENOENT && (!node2[0] || stat(node2, &st)),
 		  "remove-deletes-device", "device 50 still there (%s)",
@@ -667,15 +674,16 @@ static void ann_replace_remove(struct rpt_nl *nl, u32 sid)
 	pdu = rpt_remove(&ids[1], 1, &len);
 	rc = rpt_send_pdu(nl, sid, pdu, len);
 	free(pdu);
-	rpt_check(!rc, "remove-unknown-ignored", "%s \"%s\"", rpt_errname(rc),
+	rpt_check(!rc, "remove-unknown-ignored", "%s \"%s\"", rdpprn_errname(rc),
 		  nl->extack);
 	nr = 4;
 	rc = rpt_announce_simple(nl, sid, ids, 1, r, &nr);
 	rpt_check(!rc && nr == 1 && !r[0].status, "removed-id-reusable",
-		  "%s, %u replies", rpt_errname(rc), nr);
+		  "%s, %u replies", rdpprn_errname(rc), nr);
 }
 
-static void ann_split(struct rpt_nl *nl, u32 sid)
+static noinline_for_stack void
+ann_split(struct rpt_nl *nl, u32 sid)
 {
 	struct rpt_entry e[3];
 	struct ann_want w[3];
@@ -695,7 +703,7 @@ static void ann_split(struct rpt_nl *nl, u32 sid)
 	rc = rpt_send_pdu_split(nl, sid, pdu, len, 7);
 	free(pdu);
 	rpt_check(!rc, "announce-in-7-byte-attributes", "%s \"%s\"",
-		  rpt_errname(rc), nl->extack);
+		  rdpprn_errname(rc), nl->extack);
 	ann_judge(nl, sid, "announce-in-7-byte-attributes-replies", w, 3);
 
 	/* a printer with a 100 KiB cached config in two attributes */
@@ -715,7 +723,7 @@ static void ann_split(struct rpt_nl *nl, u32 sid)
 	rc = rpt_send_pdu(nl, sid, pdu, len);
 	free(pdu);
 	rpt_check(!rc, "announce-over-64k-accepted", "%zu bytes: %s \"%s\"",
-		  len, rpt_errname(rc), nl->extack);
+		  len, rdpprn_errname(rc), nl->extack);
 	w1 = (struct ann_want){ 70, true, STATUS_SUCCESS, true };
 	ann_judge(nl, sid, "announce-over-64k-replies", &w1, 1);
 }

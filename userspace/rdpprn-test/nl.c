@@ -460,15 +460,15 @@ static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 		nlmsg_free(msg);
 		rc = rpt_nlerr_to_errno(rc);
 		snprintf(nl->extack, sizeof(nl->extack),
-			 "(send failed: %s)", rpt_errname(rc));
+			 "(send failed: %s)", rdpprn_errname(rc));
 		nl->err = rc;
 		return rc;
 	}
 	nl->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	deadline = rpt_now_ms() + nl->timeout_ms;
+	deadline = rdpprn_now_ms() + nl->timeout_ms;
 	while (!nl->done) {
-		u64 now = rpt_now_ms();
+		u64 now = rdpprn_now_ms();
 
 		if (now >= deadline) {
 			rc = -ETIMEDOUT;
@@ -481,7 +481,7 @@ static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 	}
 	if (!nl->done) {
 		snprintf(nl->extack, sizeof(nl->extack),
-			 "(no answer from the kernel: %s)", rpt_errname(rc));
+			 "(no answer from the kernel: %s)", rdpprn_errname(rc));
 		nl->err = rc ? rc : -ETIMEDOUT;
 	}
 	nl->collect = false;
@@ -635,7 +635,7 @@ int rpt_get_jobs(struct rpt_nl *nl, struct rpt_obj **out)
 
 struct rpt_pdu *rpt_nl_next_pdu(struct rpt_nl *nl, int timeout_ms, int *err)
 {
-	u64 deadline = rpt_now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
+	u64 deadline = rdpprn_now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
 	struct rpt_pdu *p;
 	int rc = 0;
 
@@ -643,7 +643,7 @@ struct rpt_pdu *rpt_nl_next_pdu(struct rpt_nl *nl, int timeout_ms, int *err)
 		int wait = -1;
 
 		if (timeout_ms >= 0) {
-			u64 now = rpt_now_ms();
+			u64 now = rdpprn_now_ms();
 
 			if (now >= deadline) {
 				rc = -ETIMEDOUT;

@@ -110,11 +110,11 @@ int rpt_printer_parse(const char *spec, u32 default_id, struct rpt_printer *p)
 			memset(p->dos, 0, sizeof(p->dos));
 			memcpy(p->dos, val, strlen(val));
 		} else if (!strcmp(key, "id")) {
-			rc = rpt_parse_u32(val, &p->id);
+			rc = rdpprn_parse_u32(val, &p->id);
 		} else if (!strcmp(key, "flags")) {
 			u32 f;
 
-			rc = rpt_parse_u32(val, &f);
+			rc = rdpprn_parse_u32(val, &f);
 			p->flags |= f;
 		} else if (!strcmp(key, "config")) {
 			size_t len;

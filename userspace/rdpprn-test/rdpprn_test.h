@@ -10,8 +10,10 @@
  *
  * Files, one concern each:
  *   main.c         command line dispatch and --help
- *   util.c         errno/NTSTATUS names, files, module parameters, TAP
- *   sha256.c       SHA-256 of the received job data
+ *   util.c         NTSTATUS errnos, files, module parameters, TAP
+ *
+ * SHA-256, errno and NTSTATUS names, number parsing and the clock come
+ * from librdpprn (userspace/lib), shared with rdpprnd and rdpprn-sim.
  *   nl.c           netlink transport: sockets, transactions, extack, dumps
  *   pdu.c          building client PDUs (printer specs, lists, responses)
  *   serve.c        the client simulator behind "serve" (fault injection)
@@ -31,6 +33,8 @@
 
 #include "rdpdr/rdpdr.h"
 #include "linux/rdpprn.h"
+#include "rdpprn_sha256.h"
+#include "rdpprn_util.h"
 
 struct nl_msg;
 struct nl_sock;
@@ -71,16 +75,8 @@ void *rpt_xzalloc(size_t n);
 void *rpt_xrealloc(void *p, size_t n);
 char *rpt_xstrdup(const char *s);
 
-/* "EIO" for 5, "OK" for 0; accepts positive or negative values */
-const char *rpt_errname(int err);
-/* "STATUS_PRINT_QUEUE_FULL" or NULL */
-const char *rpt_ntstatus_name(u32 status);
-/* A name from the table above or a number (0xC00000C6); -EINVAL if not */
-int rpt_parse_ntstatus(const char *s, u32 *status);
 /* The errno rdpprn.ko maps a create/write/close status to (contract) */
 int rpt_ntstatus_errno(u32 status);
-int rpt_parse_u64(const char *s, u64 *v);
-int rpt_parse_u32(const char *s, u32 *v);
 
 int rpt_read_file(const char *path, u8 **buf, size_t *len);
 /* A vectors/ .hex file: '#' comment lines, then whitespace-separated hex */
@@ -91,7 +87,6 @@ int rpt_read_text(const char *path, char *buf, size_t len);
 long long rpt_param(const char *name, long long def);
 int rpt_set_param(const char *name, const char *value);
 
-u64 rpt_now_ms(void);
 void rpt_sleep_ms(unsigned int ms);
 
 /* TAP-like reporting: "ok - name" / "not ok - name: why" */
@@ -105,20 +100,6 @@ void rpt_add_counts(unsigned int passed, unsigned int failed);
 void rpt_get_counts(unsigned int *passed, unsigned int *failed);
 /* Prints "N passed, N failed"; returns the exit status (1 on failure) */
 int rpt_summary(void);
-
-/* ---- sha256.c ---------------------------------------------------------- */
-
-struct rpt_sha256 {
-	u32 state[8];
-	u64 bytes;
-	u8 buf[64];
-	unsigned int fill;
-};
-
-void rpt_sha256_init(struct rpt_sha256 *s);
-void rpt_sha256_update(struct rpt_sha256 *s, const void *data, size_t len);
-/* Writes 64 hex digits and a NUL to @hex */
-void rpt_sha256_hex(struct rpt_sha256 *s, char hex[65]);
 
 /* ---- nl.c -------------------------------------------------------------- */
 
@@ -175,6 +156,22 @@ struct rpt_obj {
  * @events: monitor-group notifications received
  * @overruns: ENOBUFS seen on the socket (kernel messages lost)
  */
+/*
+ * The module's extack messages are string literals of at most 70
+ * characters, ours shorter; 128 bytes keeps two sockets within a check's
+ * 1 KiB stack frame (-Wframe-larger-than).
+ */
+#define RPT_EXTACK_LEN	128
+
+/*
+ * The checks are long sequences of steps, each with its own buffers and
+ * sockets; inlined into one function they would exceed the 1 KiB frame
+ * limit the tools are built with, so the bigger steps keep their frames.
+ */
+#ifndef noinline_for_stack
+#define noinline_for_stack	__attribute__((noinline))
+#endif
+
 struct rpt_nl {
 	struct nl_sock *sk;
 	int family;
@@ -183,7 +180,7 @@ struct rpt_nl {
 	u32 seq;
 	bool done;
 	int err;
-	char extack[512];
+	char extack[RPT_EXTACK_LEN];
 	bool collect;
 	struct rpt_obj *replies;
 	struct rpt_obj *rtail;

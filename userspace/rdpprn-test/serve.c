@@ -21,7 +21,6 @@
  *   VIOLATION <what>                           the kernel broke the protocol
  *   EXIT reason=<why> violations=<n>
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -97,7 +96,7 @@ struct srv_job {
 	u64 writes_ok;
 	u32 zeros;
 	unsigned int outstanding;
-	struct rpt_sha256 sha;
+	struct rdpprn_sha256 sha;
 	int fd;
 	char path[512];
 };
@@ -155,9 +154,9 @@ static struct srv_job *srv_job(struct srv *s, u32 dev, u32 file_id)
 static void srv_job_end(struct srv *s, struct srv_job *job, const char *status)
 {
 	struct srv_job **pp;
-	char hex[65];
+	char hex[RDPPRN_SHA256_HEX];
 
-	rpt_sha256_hex(&job->sha, hex);
+	rdpprn_sha256_hex(&job->sha, hex);
 	printf("JOB dev=%u file=%u bytes=%llu sha256=%s status=%s writes=%llu",
 	       job->dev, job->file_id, (unsigned long long)job->bytes, hex,
 	       status, (unsigned long long)job->writes);
@@ -206,7 +205,7 @@ static void srv_answer(struct srv *s, const char *what, u32 dev, u32 cid,
 	rc = rpt_send_pdu(&s->nl, s->sid, pdu, len);
 	if (rc)
 		printf("NLERR op=%s dev=%u cid=%u errno=%s extack=\"%s\"\n",
-		       what, dev, cid, rpt_errname(rc), s->nl.extack);
+		       what, dev, cid, rdpprn_errname(rc), s->nl.extack);
 }
 
 static bool srv_faulted(struct srv *s, u32 dev)
@@ -270,7 +269,7 @@ static void srv_create(struct srv *s, const u8 *buf, size_t len)
 	job->n = dev ? dev->jobs++ : 0;
 	job->faulted = faulted;
 	job->fd = -1;
-	rpt_sha256_init(&job->sha);
+	rdpprn_sha256_init(&job->sha);
 	if (o->out_dir) {
 		snprintf(job->path, sizeof(job->path), "%s/job-%u-%u.bin",
 			 o->out_dir, job->dev, job->n);
@@ -301,7 +300,7 @@ static void srv_remove_dev(struct srv *s, u32 id)
 	free(pdu);
 	if (rc)
 		printf("NLERR op=remove dev=%u errno=%s extack=\"%s\"\n", id,
-		       rpt_errname(rc), s->nl.extack);
+		       rdpprn_errname(rc), s->nl.extack);
 	printf("REMOVED dev=%u\n", id);
 	dev = srv_dev(s, id);
 	if (dev)
@@ -318,9 +317,9 @@ static void __noreturn srv_exit_now(struct srv *s)
 	struct srv_job *j;
 
 	for (j = s->jobs; j; j = j->next) {
-		char hex[65];
+		char hex[RDPPRN_SHA256_HEX];
 
-		rpt_sha256_hex(&j->sha, hex);
+		rdpprn_sha256_hex(&j->sha, hex);
 		printf("JOB dev=%u file=%u bytes=%llu sha256=%s status=exited writes=%llu\n",
 		       j->dev, j->file_id, (unsigned long long)j->bytes, hex,
 		       (unsigned long long)j->writes);
@@ -400,7 +399,7 @@ static void srv_write(struct srv *s, const u8 *buf, size_t len)
 		take = o->short_write;
 	}
 	if (take) {
-		rpt_sha256_update(&job->sha, req.data, take);
+		rdpprn_sha256_update(&job->sha, req.data, take);
 		if (job->fd >= 0 && write(job->fd, req.data, take) != take)
 			rpt_warn("%s: write failed", job->path);
 		job->bytes += take;
@@ -638,15 +637,17 @@ static int srv_announce(struct srv *s)
 	if (o->vector) {
 		rc = rpt_load_hex(o->vector, &pdu, &len);
 		if (rc)
-			rpt_die("%s: %s", o->vector, rpt_errname(rc));
+			rpt_die("%s: %s", o->vector, rdpprn_errname(rc));
 	} else {
-		struct rpt_entry e[ARRAY_SIZE(o->printers)];
+		/* up to 64 printers (--printer): too big for the stack */
+		struct rpt_entry *e = rpt_xzalloc(sizeof(*e) * o->nprinters);
 
 		for (i = 0; i < o->nprinters; i++)
 			if (rpt_printer_entry(&o->printers[i], &e[i]))
 				rpt_die("cannot build printer %u", i);
 		pdu = rpt_devlist(e, o->nprinters, &len);
 		rpt_entries_free(e, o->nprinters);
+		free(e);
 	}
 	rc = srv_add_entries(s, pdu, len);
 	if (!rc)
@@ -654,7 +655,7 @@ static int srv_announce(struct srv *s)
 	free(pdu);
 	if (rc) {
 		printf("ANNOUNCE-ERROR errno=%s extack=\"%s\"\n",
-		       rpt_errname(rc), s->nl.extack);
+		       rdpprn_errname(rc), s->nl.extack);
 		return rc;
 	}
 	/* the replies come before the ACK: they are all queued now */
@@ -679,7 +680,7 @@ static int srv_announce(struct srv *s)
 	rc = rpt_get_devices(&s->nl, s->sid, &devs);
 	if (rc) {
 		printf("NLERR op=device-get errno=%s extack=\"%s\"\n",
-		       rpt_errname(rc), s->nl.extack);
+		       rdpprn_errname(rc), s->nl.extack);
 		return rc;
 	}
 	for (d = devs; d; d = d->next) {
@@ -788,7 +789,7 @@ static u64 srv_num(const char *opt, const char *arg)
 {
 	u64 v;
 
-	if (rpt_parse_u64(arg, &v)) {
+	if (rdpprn_parse_u64(arg, &v)) {
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "%s wants a number, got '%s'", opt,
@@ -802,7 +803,7 @@ static u32 srv_status(const char *opt, const char *arg)
 {
 	u32 v;
 
-	if (rpt_parse_ntstatus(arg, &v)) {
+	if (rdpprn_parse_ntstatus(arg, &v)) {
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "%s wants an NTSTATUS, got '%s'",
@@ -947,11 +948,11 @@ int rpt_cmd_serve(int argc, char **argv)
 
 	rc = rpt_nl_open(&s->nl);
 	if (rc)
-		rpt_die("netlink: %s (is rdpprn.ko loaded?)", rpt_errname(rc));
+		rpt_die("netlink: %s (is rdpprn.ko loaded?)", rdpprn_errname(rc));
 	rc = rpt_session_new(&s->nl, o->uid, o->gid, o->client_name, &s->sid);
 	if (rc) {
 		printf("SESSION-ERROR errno=%s extack=\"%s\"\n",
-		       rpt_errname(rc), s->nl.extack);
+		       rdpprn_errname(rc), s->nl.extack);
 		return 1;
 	}
 	printf("SESSION id=%u portid=%u\n", s->sid, s->nl.portid);
@@ -961,13 +962,13 @@ int rpt_cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	if (o->timeout_s)
-		deadline = rpt_now_ms() + o->timeout_s * 1000ULL;
+		deadline = rdpprn_now_ms() + o->timeout_s * 1000ULL;
 	s->reason = "signal";
 	while (!s->stop) {
 		int wait = -1, n;
 
 		if (deadline) {
-			u64 now = rpt_now_ms();
+			u64 now = rdpprn_now_ms();
 
 			if (now >= deadline) {
 				s->reason = "timeout";
@@ -993,7 +994,7 @@ int rpt_cmd_serve(int argc, char **argv)
 		}
 		rc = rpt_nl_drain(&s->nl);
 		if (rc) {
-			printf("NLERR op=receive errno=%s\n", rpt_errname(rc));
+			printf("NLERR op=receive errno=%s\n", rdpprn_errname(rc));
 			s->reason = "netlink";
 			break;
 		}
@@ -1004,7 +1005,7 @@ int rpt_cmd_serve(int argc, char **argv)
 	rc = rpt_session_del(&s->nl, s->sid);
 	if (rc)
 		printf("NLERR op=session-del errno=%s extack=\"%s\"\n",
-		       rpt_errname(rc), s->nl.extack);
+		       rdpprn_errname(rc), s->nl.extack);
 	printf("EXIT reason=%s violations=%u\n", s->reason, s->violations);
 	fflush(stdout);
 	rpt_nl_close(&s->nl);

@@ -7,7 +7,6 @@
  *   as-user     run a command with another uid/gid (no capabilities)
  *   gen         write a pseudo-random file of a given size, quickly
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,7 +21,7 @@
 
 static const char *tool_call(int err, bool reached)
 {
-	return reached ? rpt_errname(err) : "-";
+	return reached ? rdpprn_errname(err) : "-";
 }
 
 /* write() all of @len, waiting for POLLOUT on EAGAIN; 0 or -errno */
@@ -80,7 +79,7 @@ int rpt_cmd_write_file(int argc, char **argv)
 
 		switch (c) {
 		case 'c':
-			if (rpt_parse_u64(optarg, &chunk) || !chunk ||
+			if (rdpprn_parse_u64(optarg, &chunk) || !chunk ||
 			    chunk > (1 << 26))
 				rpt_die("write-file: bad --chunk");
 			break;
@@ -91,7 +90,7 @@ int rpt_cmd_write_file(int argc, char **argv)
 			nonblock = true;
 			break;
 		case 'p':
-			if (rpt_parse_u64(optarg, &v))
+			if (rdpprn_parse_u64(optarg, &v))
 				rpt_die("write-file: bad --pause-ms");
 			pause_ms = (unsigned int)v;
 			break;
@@ -108,9 +107,9 @@ int rpt_cmd_write_file(int argc, char **argv)
 			rpt_die("%s: %s", argv[optind + 1], strerror(errno));
 	}
 	buf = rpt_xmalloc(chunk);
-	t0 = rpt_now_ms();
+	t0 = rdpprn_now_ms();
 	fd = open(dev, O_WRONLY | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
-	t_open = rpt_now_ms() - t0;
+	t_open = rdpprn_now_ms() - t0;
 	if (fd < 0) {
 		open_err = errno;
 		goto report;
@@ -134,20 +133,20 @@ int rpt_cmd_write_file(int argc, char **argv)
 	}
 	if (do_fsync && fsync(fd))
 		fsync_err = errno;
-	t_close = rpt_now_ms();
+	t_close = rdpprn_now_ms();
 	if (close(fd))
 		close_err = errno;
-	t_close = rpt_now_ms() - t_close;
+	t_close = rdpprn_now_ms() - t_close;
 report:
 	failed = open_err || write_err || fsync_err || close_err;
-	printf("RESULT open=%s", rpt_errname(open_err));
+	printf("RESULT open=%s", rdpprn_errname(open_err));
 	printf(" write=%s", tool_call(write_err, !open_err));
 	printf(" fsync=%s", tool_call(fsync_err, !open_err && do_fsync));
 	printf(" close=%s", tool_call(close_err, !open_err));
 	printf(" bytes=%llu eagain=%u open_ms=%llu close_ms=%llu ms=%llu\n",
 	       (unsigned long long)total, eagain,
 	       (unsigned long long)t_open, (unsigned long long)t_close,
-	       (unsigned long long)(rpt_now_ms() - t0));
+	       (unsigned long long)(rdpprn_now_ms() - t0));
 	free(buf);
 	return failed ? 1 : 0;
 }
@@ -186,14 +185,14 @@ int rpt_cmd_poll_check(int argc, char **argv)
 
 	if (argc < 2 || argc > 4)
 		rpt_die("poll-check: usage: poll-check DEV [WAIT_S [MAX_BYTES]]");
-	if (argc > 2 && rpt_parse_u64(argv[2], &wait_s))
+	if (argc > 2 && rdpprn_parse_u64(argv[2], &wait_s))
 		rpt_die("poll-check: bad WAIT_S");
-	if (argc > 3 && rpt_parse_u64(argv[3], &max))
+	if (argc > 3 && rdpprn_parse_u64(argv[3], &max))
 		rpt_die("poll-check: bad MAX_BYTES");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open(argv[1], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		printf("OPEN errno=%s\n", rpt_errname(errno));
+		printf("OPEN errno=%s\n", rdpprn_errname(errno));
 		return 1;
 	}
 	printf("OPEN errno=OK\n");
@@ -212,18 +211,18 @@ int rpt_cmd_poll_check(int argc, char **argv)
 		total += n;
 	}
 	printf("FILL bytes=%llu stop=%s\n", (unsigned long long)total,
-	       stop ? rpt_errname(stop) : "MAX");
+	       stop ? rdpprn_errname(stop) : "MAX");
 	pfd.revents = 0;
 	poll(&pfd, 1, 0);
 	printf("POLL1 revents=%s\n", tool_revents(pfd.revents));
-	t0 = rpt_now_ms();
+	t0 = rdpprn_now_ms();
 	pfd.revents = 0;
 	poll(&pfd, 1, (int)(wait_s * 1000));
 	printf("POLL2 revents=%s ms=%llu\n", tool_revents(pfd.revents),
-	       (unsigned long long)(rpt_now_ms() - t0));
+	       (unsigned long long)(rdpprn_now_ms() - t0));
 	n = write(fd, buf, 1);
-	printf("WRITE2 errno=%s\n", n < 0 ? rpt_errname(errno) : "OK");
-	printf("CLOSE errno=%s\n", close(fd) ? rpt_errname(errno) : "OK");
+	printf("WRITE2 errno=%s\n", n < 0 ? rdpprn_errname(errno) : "OK");
+	printf("CLOSE errno=%s\n", close(fd) ? rdpprn_errname(errno) : "OK");
 	free(buf);
 	return 0;
 }
@@ -233,8 +232,8 @@ int rpt_cmd_as_user(int argc, char **argv)
 	u32 uid, gid;
 	int i = 3;
 
-	if (argc < 4 || rpt_parse_u32(argv[1], &uid) ||
-	    rpt_parse_u32(argv[2], &gid))
+	if (argc < 4 || rdpprn_parse_u32(argv[1], &uid) ||
+	    rdpprn_parse_u32(argv[2], &gid))
 		rpt_die("as-user: usage: as-user UID GID [--] CMD [ARGS...]");
 	if (!strcmp(argv[i], "--"))
 		i++;
@@ -254,8 +253,8 @@ int rpt_cmd_gen(int argc, char **argv)
 	int fd;
 	u8 *buf;
 
-	if (argc < 3 || argc > 4 || rpt_parse_u64(argv[2], &size) ||
-	    (argc == 4 && rpt_parse_u64(argv[3], &seed)))
+	if (argc < 3 || argc > 4 || rdpprn_parse_u64(argv[2], &size) ||
+	    (argc == 4 && rdpprn_parse_u64(argv[3], &seed)))
 		rpt_die("gen: usage: gen FILE SIZE [SEED]");
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

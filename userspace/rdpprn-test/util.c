@@ -3,7 +3,6 @@
  * rdpprn-test: small helpers - errors, NTSTATUS names, files, module
  * parameters, time and TAP-like reporting.
  */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -76,62 +75,37 @@ char *rpt_xstrdup(const char *s)
 	return d;
 }
 
-const char *rpt_errname(int err)
-{
-	static char buf[16];
-	const char *n;
-
-	if (err < 0)
-		err = -err;
-	if (!err)
-		return "OK";
-	n = strerrorname_np(err);
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
-
-struct rpt_status_name {
+struct rpt_status_errno {
 	u32 status;
-	const char *name;
 	int err;
 };
 
-/* Names of RDPDR.md section 8, and the errno the module contract maps to */
-static const struct rpt_status_name rpt_statuses[] = {
-	{ STATUS_SUCCESS, "STATUS_SUCCESS", 0 },
-	{ STATUS_DEVICE_PAPER_EMPTY, "STATUS_DEVICE_PAPER_EMPTY", EIO },
-	{ STATUS_DEVICE_POWERED_OFF, "STATUS_DEVICE_POWERED_OFF", EIO },
-	{ STATUS_DEVICE_OFF_LINE, "STATUS_DEVICE_OFF_LINE", EIO },
-	{ STATUS_DEVICE_BUSY, "STATUS_DEVICE_BUSY", EBUSY },
-	{ STATUS_UNSUCCESSFUL, "STATUS_UNSUCCESSFUL", EIO },
-	{ STATUS_NOT_IMPLEMENTED, "STATUS_NOT_IMPLEMENTED", EIO },
-	{ STATUS_INVALID_HANDLE, "STATUS_INVALID_HANDLE", EIO },
-	{ STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER", EINVAL },
-	{ STATUS_NO_SUCH_DEVICE, "STATUS_NO_SUCH_DEVICE", ENODEV },
-	{ STATUS_INVALID_DEVICE_REQUEST, "STATUS_INVALID_DEVICE_REQUEST", EIO },
-	{ STATUS_ACCESS_DENIED, "STATUS_ACCESS_DENIED", EACCES },
-	{ STATUS_INSUFFICIENT_RESOURCES, "STATUS_INSUFFICIENT_RESOURCES",
-	  ENOMEM },
-	{ STATUS_DEVICE_NOT_CONNECTED, "STATUS_DEVICE_NOT_CONNECTED", ENODEV },
-	{ STATUS_DEVICE_NOT_READY, "STATUS_DEVICE_NOT_READY", EIO },
-	{ STATUS_NOT_SUPPORTED, "STATUS_NOT_SUPPORTED", EOPNOTSUPP },
-	{ STATUS_PRINT_QUEUE_FULL, "STATUS_PRINT_QUEUE_FULL", EBUSY },
-	{ STATUS_NO_SPOOL_SPACE, "STATUS_NO_SPOOL_SPACE", ENOSPC },
-	{ STATUS_PRINT_CANCELLED, "STATUS_PRINT_CANCELLED", ECANCELED },
-	{ STATUS_CANCELLED, "STATUS_CANCELLED", ECANCELED },
+/*
+ * The errno the module contract maps each status of RDPDR.md section 8
+ * to (the names are librdpprn's, rdpprn_ntstatus_name()).
+ */
+static const struct rpt_status_errno rpt_statuses[] = {
+	{ STATUS_SUCCESS, 0 },
+	{ STATUS_DEVICE_PAPER_EMPTY, EIO },
+	{ STATUS_DEVICE_POWERED_OFF, EIO },
+	{ STATUS_DEVICE_OFF_LINE, EIO },
+	{ STATUS_DEVICE_BUSY, EBUSY },
+	{ STATUS_UNSUCCESSFUL, EIO },
+	{ STATUS_NOT_IMPLEMENTED, EIO },
+	{ STATUS_INVALID_HANDLE, EIO },
+	{ STATUS_INVALID_PARAMETER, EINVAL },
+	{ STATUS_NO_SUCH_DEVICE, ENODEV },
+	{ STATUS_INVALID_DEVICE_REQUEST, EIO },
+	{ STATUS_ACCESS_DENIED, EACCES },
+	{ STATUS_INSUFFICIENT_RESOURCES, ENOMEM },
+	{ STATUS_DEVICE_NOT_CONNECTED, ENODEV },
+	{ STATUS_DEVICE_NOT_READY, EIO },
+	{ STATUS_NOT_SUPPORTED, EOPNOTSUPP },
+	{ STATUS_PRINT_QUEUE_FULL, EBUSY },
+	{ STATUS_NO_SPOOL_SPACE, ENOSPC },
+	{ STATUS_PRINT_CANCELLED, ECANCELED },
+	{ STATUS_CANCELLED, ECANCELED },
 };
-
-const char *rpt_ntstatus_name(u32 status)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(rpt_statuses); i++)
-		if (rpt_statuses[i].status == status)
-			return rpt_statuses[i].name;
-	return NULL;
-}
 
 int rpt_ntstatus_errno(u32 status)
 {
@@ -141,47 +115,6 @@ int rpt_ntstatus_errno(u32 status)
 		if (rpt_statuses[i].status == status)
 			return rpt_statuses[i].err;
 	return status ? EIO : 0;
-}
-
-int rpt_parse_ntstatus(const char *s, u32 *status)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(rpt_statuses); i++) {
-		const char *n = rpt_statuses[i].name;
-
-		/* "STATUS_PRINT_QUEUE_FULL" or "PRINT_QUEUE_FULL" */
-		if (!strcasecmp(s, n) || !strcasecmp(s, n + 7)) {
-			*status = rpt_statuses[i].status;
-			return 0;
-		}
-	}
-	return rpt_parse_u32(s, status);
-}
-
-int rpt_parse_u64(const char *s, u64 *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
-int rpt_parse_u32(const char *s, u32 *v)
-{
-	u64 x;
-
-	if (rpt_parse_u64(s, &x) || x > 0xffffffffULL)
-		return -EINVAL;
-	*v = (u32)x;
-	return 0;
 }
 
 int rpt_read_file(const char *path, u8 **buf, size_t *len)
@@ -332,14 +265,6 @@ int rpt_set_param(const char *name, const char *value)
 	}
 	close(fd);
 	return 0;
-}
-
-u64 rpt_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void rpt_sleep_ms(unsigned int ms)
