@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the integration payload for each kernel and run it in QEMU.
+# udevadm goes into the guest too: 85-rdpprnd runs it as systemd-udevd to
+# check the udev links, as tests/demo does.
 #
 # Usage: vm.sh [--suites LIST] [KERNEL...]   (default: stock61 debug)
 #
@@ -37,6 +39,7 @@ for k in "${kernels[@]}"; do
 		[ -z "$suites" ] || append="it_suites=$suites"
 		if "$root/tests/vm/run-vm.sh" --kernel "$k" --payload "$payload" \
 			--log "$log" --timeout "${IT_TIMEOUT:-2400}" \
+			--add-bin /bin/udevadm \
 			${append:+--append "$append"}; then
 			res=PASS
 		fi
