@@ -349,9 +349,14 @@ static bool sim_receive(struct sim *s, struct sim_io *io)
 	if (n == -EAGAIN)
 		return true;
 	if (n <= 0) {
+		/*
+		 * ECONNRESET: rdpprnd died (SIGKILL) with our answers still
+		 * unread in its socket; that is a close too, not our error.
+		 */
 		if (!s->stop) {
 			s->peer_closed = true;
-			s->reason = n ? "read-error" : "rdpprnd-closed";
+			s->reason = n && n != -ECONNRESET ? "read-error" :
+							    "rdpprnd-closed";
 		}
 		return false;
 	}
@@ -378,11 +383,15 @@ static void sim_loop(struct sim *s, struct sim_io *io, unsigned int timeout)
 			{ .fd = io->sig, .events = POLLIN },
 		};
 		int wait = -1;
+		int err;
 
-		if (rdpprn_outq_flush(&io->outq, io->fd)) {
+		err = rdpprn_outq_flush(&io->outq, io->fd);
+		if (err) {
 			s->peer_closed = true;
 			s->stop = true;
-			s->reason = "write-error";
+			/* EPIPE, ECONNRESET: rdpprnd is gone, as at EOF */
+			s->reason = err == -EPIPE || err == -ECONNRESET ?
+				    "rdpprnd-closed" : "write-error";
 			break;
 		}
 		if (s->shut_wr && !shut && rdpprn_outq_empty(&io->outq)) {

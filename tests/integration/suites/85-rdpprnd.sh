@@ -223,17 +223,18 @@ kill -HUP "$DPID"
 
 # ---- faults ---------------------------------------------------------------
 fault() {
-	_n=$1
+	_f=$1
 	_want=$2
 	shift 2
-	sim "f-$_n" --printer name=F,id=1 "$@"
+	sim "f-$_f" --printer name=F,id=1 "$@"
 	_node=$(node "$SIM_SID" 1)
 	_res=$(timeout 120 rdpprn-test write-file "$_node" "$d/job.bin")
 	case $_res in
-	*"$_want"*) ok "fault-$_n" ;;
-	*) not_ok "fault-$_n" "got '$_res', want '$_want'" ;;
+	*"$_want"*) ok "fault-$_f" ;;
+	*) not_ok "fault-$_f" "got '$_res', want '$_want'" ;;
 	esac
 	sim_stop
+	check "fault-$_f-daemon-alive" "rdpprnd died" kill -0 "$DPID"
 }
 fault create-status 'open=EBUSY' --create-status PRINT_QUEUE_FULL
 fault write-status 'EIO' --write-status DEVICE_OFF_LINE --fault-after 2
@@ -276,7 +277,7 @@ wait_gone "$kn" 10
 check sigkill-node-gone "$kn still there" [ ! -e "$kn" ]
 check sigkill-no-session "sessions left" [ "$(rdpprnctl sessions | wc -l)" = 1 ]
 wait "$SIM_PID"
-check sigkill-sim-sees-eof "sim" grep -q 'EXIT reason=rdpprnd-closed' "$d/kill.out"
+check sigkill-sim-sees-eof "$(grep EXIT "$d/kill.out")" grep -q 'EXIT reason=rdpprnd-closed' "$d/kill.out"
 rm -f "$sock"
 daemon_start
 
@@ -294,6 +295,15 @@ check cycles-100 "$bad failed" [ "$bad" = 0 ]
 check cycles-no-sessions "$(rdpprnctl sessions | wc -l) lines" [ "$(rdpprnctl sessions | wc -l)" = 1 ]
 check cycles-no-devices "$(find /sys/class/rdpprn -mindepth 1 -maxdepth 1 | wc -l) devices" [ "$(find /sys/class/rdpprn -mindepth 1 -maxdepth 1 | wc -l)" = 0 ]
 check cycles-no-fd-leak "$fds0 -> $(nfds "$DPID")" [ "$(nfds "$DPID")" = "$fds0" ]
+if have_kmemleak; then
+	if kmemleak_check; then
+		ok cycles-kmemleak-clean
+	else
+		not_ok cycles-kmemleak-clean "kmemleak reported leaks (see above)"
+	fi
+else
+	echo "# kmemleak not available on this kernel"
+fi
 
 # ---- SIGTERM ends every session -------------------------------------------
 sim term1 --printer name=A,id=1
