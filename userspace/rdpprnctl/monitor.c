@@ -73,6 +73,8 @@ int ctl_monitor(struct ctl *c, struct rdpprn_nl *nl)
 		fprintf(stderr, "rdpprnctl: monitor: %s\n", res.msg);
 		return 1;
 	}
+	/* From here on no event is missed: say so, scripts wait for it. */
+	fprintf(stderr, "rdpprnctl: monitoring\n");
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

@@ -60,6 +60,8 @@ gen_file "$d/job.bin" 1048583 11
 want=$(sha_of "$d/job.bin")
 rdpprnctl monitor >"$d/monitor.out" 2>&1 &
 MON=$!
+# Events before the subscription would be missed.
+wait_line "$d/monitor.out" '^rdpprnctl: monitoring' 10
 sim e2e --uid 1000 --gid 1000 --client-name VMTEST \
 	--printer 'name=HP LaserJet,driver=HP Universal,default' \
 	--printer 'name=Second Printer,id=9' --out "$d/spool"
