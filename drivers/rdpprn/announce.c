@@ -10,8 +10,8 @@
 
 #include "rdpprn.h"
 
-static void rdpprn_send_device_reply(struct rdpprn_session *s, u32 device_id,
-				     u32 status)
+static int rdpprn_send_device_reply(struct rdpprn_session *s, u32 device_id,
+				    u32 status)
 {
 	struct rdpdr_device_reply r = {
 		.device_id = device_id,
@@ -23,10 +23,9 @@ static void rdpprn_send_device_reply(struct rdpprn_session *s, u32 device_id,
 
 	len = rdpdr_build_device_reply(buf, sizeof(buf), &r);
 	if (WARN_ON_ONCE(len < 0))
-		return;
+		return -EINVAL;
 	iov.iov_len = len;
-	if (rdpprn_session_send(s, &iov, 1))
-		atomic64_inc(&s->errors);
+	return rdpprn_session_send(s, &iov, 1);
 }
 
 /* Return: the NTSTATUS to answer this printer entry with. */
@@ -53,24 +52,26 @@ static u32 rdpprn_announce_printer(struct rdpprn_session *s,
 	if (old)
 		rdpprn_detach_device(old, gone);
 
-	if (s->nr_printers >= READ_ONCE(rdpprn_max_printers))
-		return STATUS_INSUFFICIENT_RESOURCES;
-
 	pdev = rdpprn_device_alloc(s, d, &p);
 	if (IS_ERR(pdev))
 		return STATUS_INSUFFICIENT_RESOURCES;
-	if (xa_insert(&s->devices, d->device_id, pdev, GFP_KERNEL)) {
-		rdpprn_device_put(pdev);
-		return STATUS_INSUFFICIENT_RESOURCES;
-	}
+	if (rdpprn_account_charge(pdev))
+		goto err_put;
+	if (xa_insert(&s->devices, d->device_id, pdev, GFP_KERNEL_ACCOUNT))
+		goto err_uncharge;
 	if (rdpprn_device_register(pdev)) {
 		xa_erase(&s->devices, d->device_id);
-		rdpprn_device_put(pdev);
-		return STATUS_INSUFFICIENT_RESOURCES;
+		goto err_uncharge;
 	}
 	s->nr_printers++;
 	rdpprn_nl_notify_device(pdev, RDPPRN_CMD_DEVICE_NEW);
 	return STATUS_SUCCESS;
+
+err_uncharge:
+	rdpprn_account_uncharge(pdev);
+err_put:
+	rdpprn_device_put(pdev);
+	return STATUS_INSUFFICIENT_RESOURCES;
 }
 
 /* Is the DeviceId of entry @index also used by an earlier entry? */
@@ -98,9 +99,17 @@ static bool rdpprn_announce_dup(const struct rdpdr_devlist *dl, u32 index,
  *
  * The whole PDU is checked before anything changes: its structure, the
  * DeviceCount limit, and DeviceIds unique within the PDU. Then each
- * printer entry is accepted or refused on its own.
+ * printer entry is accepted or refused on its own. A DeviceId of a live
+ * printer announced as another device type replaces (removes) it.
  *
- * Return: 0 or a negative errno (the PDU was refused as a whole).
+ * Every printer entry is answered. When an answer cannot be sent (the
+ * helper's socket is full or gone), a printer accepted for that entry is
+ * removed again, so that no device exists the client was not told about,
+ * and the PDU fails with that error: the helper may announce it again
+ * (a DeviceId announced again replaces its printer, so that is safe).
+ *
+ * Return: 0 or a negative errno (the PDU was refused, or not every
+ * answer could be sent).
  */
 int rdpprn_announce(struct rdpprn_session *s, const u8 *pdu, size_t len,
 		    struct netlink_ext_ack *extack, struct list_head *gone)
@@ -130,14 +139,34 @@ int rdpprn_announce(struct rdpprn_session *s, const u8 *pdu, size_t len,
 		}
 	}
 
+	ret = 0;
 	rdpdr_devlist_iter_init(&it, &dl);
 	while (rdpdr_devlist_next(&it, &d)) {
-		if (d.device_type != RDPDR_DTYP_PRINT)
+		struct rdpprn_device *pdev;
+		u32 status;
+		int sret;
+
+		if (d.device_type != RDPDR_DTYP_PRINT) {
+			pdev = xa_load(&s->devices, d.device_id);
+			if (pdev)
+				rdpprn_detach_device(pdev, gone);
 			continue;
-		rdpprn_send_device_reply(s, d.device_id,
-					 rdpprn_announce_printer(s, &d, gone));
+		}
+		status = rdpprn_announce_printer(s, &d, gone);
+		sret = rdpprn_send_device_reply(s, d.device_id, status);
+		if (!sret)
+			continue;
+		pdev = xa_load(&s->devices, d.device_id);
+		if (pdev && status == STATUS_SUCCESS)
+			rdpprn_detach_device(pdev, gone);
+		if (!ret) {
+			ret = sret;
+			NL_SET_ERR_MSG(extack,
+				       "a Device Announce Response could not be sent; its printer was not created");
+			nl_set_extack_cookie_u64(extack, d.offset);
+		}
 	}
-	return 0;
+	return ret;
 }
 
 /**
@@ -194,6 +223,9 @@ void rdpprn_detach_device(struct rdpprn_device *pdev, struct list_head *gone)
 	pdev->dead = true;
 	list_for_each_entry(job, &pdev->job_list, node)
 		rdpprn_job_fail_locked(job, RDPPRN_JOB_GONE, -ENODEV);
+	/* With jobs open it stays counted until the last one ends. */
+	if (list_empty(&pdev->job_list))
+		rdpprn_account_uncharge(pdev);
 	list_add_tail(&pdev->gone, gone);
 }
 

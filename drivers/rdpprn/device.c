@@ -5,13 +5,17 @@
  *
  * The node belongs to the session's user (devtmpfs takes uid, gid and mode
  * from the device type's devnode callback), so other users cannot open
- * another session's printers.
+ * another session's printers. A node outside devtmpfs (a container's /dev
+ * made with mknod, a copy) keeps whatever owner it was given, and minors
+ * are reused: so open() also checks the opener against the device's
+ * current owner (fops.c), and minors are handed out cyclically, which
+ * makes reuse rare.
  */
 #include <linux/fs.h>
-#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/xarray.h>
 
 #include "rdpprn.h"
 
@@ -19,7 +23,9 @@
 #define RDPPRN_UEVENT_NAME_MAX	64
 
 static dev_t rdpprn_devt;
-static DEFINE_IDA(rdpprn_minors);
+/* minor -> device; cyclic allocation, see above */
+static DEFINE_XARRAY_ALLOC(rdpprn_minors);
+static u32 rdpprn_next_minor;
 
 static struct rdpprn_device *to_rdpprn(const struct device *dev)
 {
@@ -117,6 +123,13 @@ static ssize_t errors_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(errors);
 
+static ssize_t incomplete_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return rdpprn_counter_show(buf, &to_rdpprn(dev)->incomplete);
+}
+static DEVICE_ATTR_RO(incomplete);
+
 static ssize_t cached_config_read(struct file *filp, struct kobject *kobj,
 				  struct bin_attribute *attr, char *buf,
 				  loff_t off, size_t count)
@@ -126,7 +139,9 @@ static ssize_t cached_config_read(struct file *filp, struct kobject *kobj,
 	return memory_read_from_buffer(buf, count, &off, pdev->config,
 				       pdev->config_len);
 }
-static BIN_ATTR_RO(cached_config, 0);
+
+/* The client's private printer settings: root only, like a spool file. */
+static BIN_ATTR_ADMIN_RO(cached_config, 0);
 
 static struct attribute *rdpprn_attrs[] = {
 	&dev_attr_printer_name.attr,
@@ -143,6 +158,7 @@ static struct attribute *rdpprn_attrs[] = {
 	&dev_attr_jobs.attr,
 	&dev_attr_bytes.attr,
 	&dev_attr_errors.attr,
+	&dev_attr_incomplete.attr,
 	NULL
 };
 
@@ -219,7 +235,7 @@ static void rdpprn_device_release(struct device *dev)
 {
 	struct rdpprn_device *pdev = to_rdpprn(dev);
 
-	ida_free(&rdpprn_minors, MINOR(dev->devt));
+	xa_erase(&rdpprn_minors, MINOR(dev->devt));
 	rdpprn_session_put(pdev->session);
 	kfree(pdev->printer_name);
 	kfree(pdev->driver_name);
@@ -236,7 +252,7 @@ static const struct device_type rdpprn_device_type = {
 
 static char *rdpprn_str_dup(const struct rdpdr_str *str)
 {
-	char *s = kmalloc(str->utf8_len + 1, GFP_KERNEL);
+	char *s = kmalloc(str->utf8_len + 1, GFP_KERNEL_ACCOUNT);
 
 	if (s)
 		rdpdr_str_to_utf8(str, s, str->utf8_len + 1);
@@ -257,15 +273,18 @@ struct rdpprn_device *rdpprn_device_alloc(struct rdpprn_session *s,
 					  const struct rdpdr_printer *p)
 {
 	struct rdpprn_device *pdev;
-	int minor, ret;
+	u32 minor;
+	int ret;
 
-	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
+	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL_ACCOUNT);
 	if (!pdev)
 		return ERR_PTR(-ENOMEM);
-	minor = ida_alloc_max(&rdpprn_minors, RDPPRN_MINORS - 1, GFP_KERNEL);
-	if (minor < 0) {
+	ret = xa_alloc_cyclic(&rdpprn_minors, &minor, pdev,
+			      XA_LIMIT(0, RDPPRN_MINORS - 1),
+			      &rdpprn_next_minor, GFP_KERNEL);
+	if (ret < 0) {
 		kfree(pdev);
-		return ERR_PTR(minor);
+		return ERR_PTR(ret);
 	}
 
 	/* From here on, the release callback frees everything. */
@@ -282,6 +301,7 @@ struct rdpprn_device *rdpprn_device_alloc(struct rdpprn_session *s,
 	atomic64_set(&pdev->jobs, 0);
 	atomic64_set(&pdev->bytes, 0);
 	atomic64_set(&pdev->errors, 0);
+	atomic64_set(&pdev->incomplete, 0);
 	pdev->device_id = d->device_id;
 	pdev->flags = p->flags;
 	strscpy(pdev->dos_name, d->dos_name, sizeof(pdev->dos_name));
@@ -292,13 +312,14 @@ struct rdpprn_device *rdpprn_device_alloc(struct rdpprn_session *s,
 	if (!pdev->printer_name || !pdev->driver_name)
 		goto err;
 	if (p->cached_fields_len) {
-		pdev->config = kvmalloc(p->cached_fields_len, GFP_KERNEL);
+		pdev->config = kvmalloc(p->cached_fields_len,
+					GFP_KERNEL_ACCOUNT);
 		if (!pdev->config)
 			goto err;
 		memcpy(pdev->config, p->cached_data, p->cached_fields_len);
 		pdev->config_len = p->cached_fields_len;
 	}
-	ret = dev_set_name(&pdev->dev, "rdpprn%d", minor);
+	ret = dev_set_name(&pdev->dev, "rdpprn%u", minor);
 	if (ret)
 		goto err;
 	return pdev;
@@ -340,5 +361,6 @@ void rdpprn_device_exit(void)
 {
 	class_unregister(&rdpprn_class);
 	unregister_chrdev_region(rdpprn_devt, RDPPRN_MINORS);
-	ida_destroy(&rdpprn_minors);
+	WARN_ON(!xa_empty(&rdpprn_minors));
+	xa_destroy(&rdpprn_minors);
 }

@@ -7,20 +7,49 @@
  * ->flush), and the last close ends the job. Reading is not supported:
  * printer redirection carries data one way.
  */
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 
 #include "rdpprn.h"
 
+/*
+ * The inode's permission check is not enough: a node outside devtmpfs
+ * (mknod in a container's /dev, a copy) keeps the owner it was made with
+ * while its minor may by now belong to another user's printer. So the
+ * opener is checked against the device's current owner too, with the
+ * write bits of node_mode (an open is always for writing).
+ */
+static int rdpprn_may_open(const struct rdpprn_device *pdev)
+{
+	const struct rdpprn_session *s = pdev->session;
+	umode_t mode = READ_ONCE(rdpprn_node_mode);
+	umode_t bit;
+
+	if (uid_eq(current_fsuid(), s->uid))
+		bit = 0200;
+	else if (in_group_p(s->gid))
+		bit = 0020;
+	else
+		bit = 0002;
+	if ((mode & bit) || capable(CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
 static int rdpprn_open(struct inode *inode, struct file *file)
 {
 	struct rdpprn_device *pdev = container_of(inode->i_cdev,
 						  struct rdpprn_device, cdev);
 	struct rdpprn_job *job;
+	int ret;
 
 	if ((file->f_flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
+	ret = rdpprn_may_open(pdev);
+	if (ret)
+		return ret;
 	job = rdpprn_job_open(pdev);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
@@ -44,26 +73,40 @@ static __poll_t rdpprn_poll(struct file *file, poll_table *wait)
 }
 
 /*
- * Every close() of the file drains and says whether the job went well. The
- * last one also closes the client's FileId, so that a failed IRP_MJ_CLOSE
- * is reported by the close() that caused it rather than lost in release.
+ * Every close() of the file waits until the client has every byte and
+ * says whether the job went well. The wait is killable, not
+ * interruptible: close() cannot be retried, so a SIGCHLD or SIGALRM
+ * handler must not cut a job short. The close() of the last reference
+ * also commits the job (IRP_MJ_CLOSE) and reports its status.
+ *
+ * file_count() can only err one way: a transient reference (a concurrent
+ * close of a dup, an fdinfo reader, a descriptor in flight over a Unix
+ * socket) makes the last close() look like an earlier one. Then the job
+ * is committed by release instead, after every accepted byte, and its
+ * outcome goes to the log and the counters (job.c).
  */
 static int rdpprn_flush(struct file *file, fl_owner_t id)
 {
 	struct rdpprn_job *job = file->private_data;
-	int ret = rdpprn_job_drain(job);
+	int ret = rdpprn_job_drain(job, TASK_KILLABLE);
 	int cret;
 
+	/* Dying: release finishes the job; this close() reports failure. */
+	if (ret == -ERESTARTSYS)
+		return -EINTR;
 	if (file_count(file) > 1)
 		return ret;
-	cret = rdpprn_job_close(job);
+	cret = rdpprn_job_close(job, TASK_KILLABLE);
+	if (cret == -ERESTARTSYS)
+		return -EINTR;
 	return ret ? ret : cret;
 }
 
 static int rdpprn_fsync(struct file *file, loff_t start, loff_t end,
 			int datasync)
 {
-	return rdpprn_job_drain(file->private_data);
+	/* Unlike close(), fsync() can be retried: signals interrupt it. */
+	return rdpprn_job_drain(file->private_data, TASK_INTERRUPTIBLE);
 }
 
 static int rdpprn_release(struct inode *inode, struct file *file)

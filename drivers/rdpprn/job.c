@@ -10,7 +10,14 @@
  * A request whose job went away (interrupted open, timeout, release) stays
  * in the table as an orphan, so that a late answer is still recognised:
  * it is consumed, and a late successful create is closed again at once so
- * the client does not keep a spool file open forever.
+ * the client does not keep a spool file open forever. Orphans are bounded
+ * (max_orphans) and forgotten after io_timeout.
+ *
+ * No request is dropped quietly when the helper's socket has no room for
+ * it: write chunks stay in the ring and are sent again, creates and
+ * closes are tried again by the task that needs them, orphan closes by
+ * the session's orphan_work; all of it for at most io_timeout, after
+ * which the job fails with ETIMEDOUT.
  *
  * All job state is under session->lock. Waiters read it with READ_ONCE()
  * and every change that can end a wait is followed by wake_up_all().
@@ -41,33 +48,45 @@ const char *rdpprn_job_state_name(int state)
 
 /* ---- requests ------------------------------------------------------------ */
 
+static void rdpprn_orphan_arm(struct rdpprn_session *s, unsigned long delay)
+{
+	if (!s->dead)
+		mod_delayed_work(system_wq, &s->orphan_work, delay);
+}
+
 static struct rdpprn_irp *rdpprn_irp_alloc(struct rdpprn_session *s,
 					   struct rdpprn_job *job, u32 major,
 					   u32 device_id)
 {
 	struct rdpprn_irp *irp;
 
-	irp = kzalloc(sizeof(*irp), GFP_KERNEL);
+	irp = kzalloc(sizeof(*irp), GFP_KERNEL_ACCOUNT);
 	if (!irp)
 		return NULL;
 	irp->major = major;
 	irp->device_id = device_id;
 	/* CompletionIds only need to be unique among outstanding requests. */
 	if (xa_alloc_cyclic(&s->irps, &irp->cid, irp, xa_limit_32b,
-			    &s->next_cid, GFP_KERNEL) < 0) {
+			    &s->next_cid, GFP_KERNEL_ACCOUNT) < 0) {
 		kfree(irp);
 		return NULL;
 	}
 	irp->job = job;
-	if (job)
+	if (job) {
 		list_add_tail(&irp->node, &job->irps);
-	else
+	} else {
 		INIT_LIST_HEAD(&irp->node);
+		irp->since = jiffies;
+		s->nr_orphans++;
+		rdpprn_orphan_arm(s, rdpprn_io_timeout_jiffies());
+	}
 	return irp;
 }
 
 static void rdpprn_irp_free(struct rdpprn_session *s, struct rdpprn_irp *irp)
 {
+	if (!irp->job)
+		s->nr_orphans--;
 	xa_erase(&s->irps, irp->cid);
 	list_del(&irp->node);
 	kfree(irp);
@@ -80,15 +99,16 @@ static void rdpprn_job_touch(struct rdpprn_job *job)
 			 rdpprn_io_timeout_jiffies());
 }
 
-/* Send a built request; when that fails, the request is forgotten. */
+/*
+ * Send a built request. A failure leaves the request to the caller, which
+ * either tries again or fails visibly: a request is never dropped quietly.
+ */
 static int rdpprn_irp_send(struct rdpprn_session *s, struct rdpprn_irp *irp,
 			   const struct kvec *iov, unsigned int n)
 {
 	int ret = rdpprn_session_send(s, iov, n);
 
-	if (ret)
-		rdpprn_irp_free(s, irp);
-	else if (irp->job)
+	if (!ret && irp->job)
 		rdpprn_job_touch(irp->job);
 	return ret;
 }
@@ -96,13 +116,18 @@ static int rdpprn_irp_send(struct rdpprn_session *s, struct rdpprn_irp *irp,
 /* The job no longer waits for its requests; their answers are consumed. */
 static void rdpprn_job_orphan_irps(struct rdpprn_job *job)
 {
+	struct rdpprn_session *s = job->s;
 	struct rdpprn_irp *irp, *tmp;
 
 	list_for_each_entry_safe(irp, tmp, &job->irps, node) {
 		irp->job = NULL;
+		irp->since = jiffies;
 		list_del_init(&irp->node);
+		s->nr_orphans++;
 	}
 	job->inflight = 0;
+	if (s->nr_orphans)
+		rdpprn_orphan_arm(s, rdpprn_io_timeout_jiffies());
 }
 
 static int rdpprn_send_create(struct rdpprn_job *job)
@@ -112,7 +137,7 @@ static int rdpprn_send_create(struct rdpprn_job *job)
 	u8 buf[RDPDR_CREATE_REQ_FIXED];
 	struct kvec iov = { .iov_base = buf };
 	struct rdpprn_irp *irp;
-	int len;
+	int len, ret;
 
 	irp = rdpprn_irp_alloc(s, job, IRP_MJ_CREATE, job->pdev->device_id);
 	if (!irp)
@@ -124,34 +149,145 @@ static int rdpprn_send_create(struct rdpprn_job *job)
 		return -EINVAL;
 	}
 	iov.iov_len = len;
-	return rdpprn_irp_send(s, irp, &iov, 1);
+	ret = rdpprn_irp_send(s, irp, &iov, 1);
+	if (ret)
+		rdpprn_irp_free(s, irp);
+	return ret;
 }
 
-/* @job may be NULL: closing a FileId no job waits for any more. */
-static int rdpprn_send_close(struct rdpprn_session *s, struct rdpprn_job *job,
-			     u32 device_id, u32 file_id)
+/* Build and send the IRP_MJ_CLOSE that @irp stands for. */
+static int rdpprn_irp_send_close(struct rdpprn_session *s,
+				 struct rdpprn_irp *irp)
 {
 	struct rdpdr_ioreq io = {
-		.device_id = device_id,
-		.file_id = file_id,
+		.device_id = irp->device_id,
+		.file_id = irp->file_id,
+		.completion_id = irp->cid,
 		.major_function = IRP_MJ_CLOSE,
 	};
 	u8 buf[RDPDR_CLOSE_REQ_SIZE];
 	struct kvec iov = { .iov_base = buf };
-	struct rdpprn_irp *irp;
 	int len;
 
-	irp = rdpprn_irp_alloc(s, job, IRP_MJ_CLOSE, device_id);
-	if (!irp)
-		return -ENOMEM;
-	io.completion_id = irp->cid;
 	len = rdpdr_build_close_req(buf, sizeof(buf), &io);
-	if (WARN_ON_ONCE(len < 0)) {
-		rdpprn_irp_free(s, irp);
+	if (WARN_ON_ONCE(len < 0))
 		return -EINVAL;
-	}
 	iov.iov_len = len;
 	return rdpprn_irp_send(s, irp, &iov, 1);
+}
+
+/* Commit a job: its IRP_MJ_CLOSE goes out, or nothing changes. */
+static int rdpprn_send_close(struct rdpprn_job *job)
+{
+	struct rdpprn_session *s = job->s;
+	struct rdpprn_irp *irp;
+	int ret;
+
+	lockdep_assert_held(&s->lock);
+	if (job->state == RDPPRN_JOB_GONE)
+		return -ENODEV;
+	if (!job->have_file)
+		return 0;
+	/* Answers to writes still on their way no longer matter. */
+	rdpprn_job_orphan_irps(job);
+	irp = rdpprn_irp_alloc(s, job, IRP_MJ_CLOSE, job->pdev->device_id);
+	if (!irp)
+		return -ENOMEM;
+	irp->file_id = job->file_id;
+	ret = rdpprn_irp_send_close(s, irp);
+	if (ret) {
+		rdpprn_irp_free(s, irp);
+		return ret;
+	}
+	job->have_file = false;
+	job->committed = true;
+	WRITE_ONCE(job->state, RDPPRN_JOB_CLOSING);
+	return 0;
+}
+
+/*
+ * Close a FileId no job waits for (a create answered after its open gave
+ * up). When the helper has no room, the orphan stays in the table marked
+ * unsent and rdpprn_orphan_work() tries again, so the client does not
+ * keep a spool file open for ever.
+ */
+static void rdpprn_close_orphan(struct rdpprn_session *s, u32 device_id,
+				u32 file_id)
+{
+	struct rdpprn_irp *irp;
+	int ret;
+
+	irp = rdpprn_irp_alloc(s, NULL, IRP_MJ_CLOSE, device_id);
+	if (!irp) {
+		pr_warn("rdpprn: session %u: FileId %u of device %u left open: out of memory\n",
+			s->id, file_id, device_id);
+		return;
+	}
+	irp->file_id = file_id;
+	ret = rdpprn_irp_send_close(s, irp);
+	if (!ret)
+		return;
+	if (rdpprn_send_transient(ret)) {
+		irp->unsent = true;
+		rdpprn_orphan_arm(s, msecs_to_jiffies(RDPPRN_RETRY_MS));
+		return;
+	}
+	rdpprn_irp_free(s, irp);
+}
+
+/**
+ * rdpprn_orphan_work() - keep a session's orphaned requests bounded
+ * @work: the session's orphan_work
+ *
+ * Resends the orphan closes the helper had no room for, and forgets
+ * orphans that have waited io_timeout for their answer: a client that
+ * never answers must not make a local user able to grow kernel memory by
+ * looping open() and a signal. An answer that comes after that is refused
+ * as not pending.
+ */
+void rdpprn_orphan_work(struct work_struct *work)
+{
+	struct rdpprn_session *s = container_of(to_delayed_work(work),
+						struct rdpprn_session,
+						orphan_work);
+	unsigned long timeout = rdpprn_io_timeout_jiffies();
+	struct rdpprn_irp *irp;
+	unsigned long idx;
+	bool unsent = false;
+
+	mutex_lock(&s->lock);
+	if (s->dead)
+		goto out;
+	xa_for_each(&s->irps, idx, irp) {
+		if (irp->job)
+			continue;
+		if (irp->unsent) {
+			int ret = rdpprn_irp_send_close(s, irp);
+
+			if (!ret) {
+				irp->unsent = false;
+				irp->since = jiffies;
+				continue;
+			}
+			if (rdpprn_send_transient(ret) &&
+			    time_before(jiffies, irp->since + timeout)) {
+				unsent = true;
+				continue;
+			}
+			pr_warn("rdpprn: session %u: FileId %u of device %u left open: close not sent (%d)\n",
+				s->id, irp->file_id, irp->device_id, ret);
+			rdpprn_irp_free(s, irp);
+			continue;
+		}
+		if (time_after_eq(jiffies, irp->since + timeout))
+			rdpprn_irp_free(s, irp);
+	}
+	if (unsent)
+		rdpprn_orphan_arm(s, msecs_to_jiffies(RDPPRN_RETRY_MS));
+	else if (s->nr_orphans)
+		rdpprn_orphan_arm(s, HZ);
+out:
+	mutex_unlock(&s->lock);
 }
 
 /* Cut the next chunk off the ring and send it as a DR_WRITE_REQ. */
@@ -187,25 +323,47 @@ static int rdpprn_send_write(struct rdpprn_job *job)
 	req.offset = pos;
 	hlen = rdpdr_build_write_req(hdr, sizeof(hdr), &req);
 	if (WARN_ON_ONCE(hlen < 0)) {
-		rdpprn_irp_free(s, irp);
-		job->ring.sent = pos;
-		return -EINVAL;
+		ret = -EINVAL;
+		goto err;
 	}
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = hlen;
 	n = 1 + rdpprn_ring_segs(&job->ring, pos, len, &iov[1]);
 	ret = rdpprn_irp_send(s, irp, iov, n);
-	if (ret) {
-		job->ring.sent = pos;
-		return ret;
-	}
+	if (ret)
+		goto err;
 	job->inflight++;
+	job->stalled = false;
 	return 0;
+err:
+	/* The chunk stays in the ring and is cut again next time. */
+	rdpprn_irp_free(s, irp);
+	job->ring.sent = pos;
+	return ret;
 }
 
 static void rdpprn_job_kick(struct rdpprn_job *job)
 {
 	mod_delayed_work(system_wq, &job->tx_work, 0);
+}
+
+/*
+ * The helper's socket had no room for a write request: try again soon,
+ * but not for ever. io_timeout counts from the first failed send, so a
+ * helper that stopped reading fails the job just as a silent client does.
+ */
+static void rdpprn_job_stall(struct rdpprn_job *job)
+{
+	if (!job->stalled) {
+		job->stalled = true;
+		job->stall_start = jiffies;
+	} else if (time_after(jiffies, job->stall_start +
+			      rdpprn_io_timeout_jiffies())) {
+		rdpprn_job_fail_locked(job, RDPPRN_JOB_FAILED, -ETIMEDOUT);
+		return;
+	}
+	schedule_delayed_work(&job->tx_work,
+			      msecs_to_jiffies(RDPPRN_RETRY_MS));
 }
 
 static void rdpprn_job_tx_work(struct work_struct *work)
@@ -221,10 +379,8 @@ static void rdpprn_job_tx_work(struct work_struct *work)
 	while (job->state == RDPPRN_JOB_OPEN && !job->error &&
 	       job->inflight < window && rdpprn_ring_unsent(&job->ring)) {
 		ret = rdpprn_send_write(job);
-		if (ret == -EAGAIN || ret == -ENOBUFS || ret == -ENOMEM) {
-			/* The helper is not reading fast enough: retry. */
-			schedule_delayed_work(&job->tx_work,
-					      msecs_to_jiffies(20));
+		if (rdpprn_send_transient(ret)) {
+			rdpprn_job_stall(job);
 			break;
 		}
 		if (ret) {
@@ -308,7 +464,7 @@ static void rdpprn_create_done(struct rdpprn_session *s,
 {
 	if (!job) {
 		if (r->c.io_status == STATUS_SUCCESS)
-			rdpprn_send_close(s, NULL, device_id, r->file_id);
+			rdpprn_close_orphan(s, device_id, r->file_id);
 		return;
 	}
 	if (job->state != RDPPRN_JOB_CREATING)
@@ -319,6 +475,7 @@ static void rdpprn_create_done(struct rdpprn_session *s,
 		return;
 	}
 	job->have_file = true;
+	job->opened = true;
 	job->file_id = r->file_id;
 	WRITE_ONCE(job->state, RDPPRN_JOB_OPEN);
 	wake_up_all(&job->wq);
@@ -413,7 +570,8 @@ int rdpprn_job_completion(struct rdpprn_session *s, const u8 *pdu,
 		return ret;
 	}
 	irp = xa_load(&s->irps, c.completion_id);
-	if (!irp) {
+	/* An unsent request cannot have been answered. */
+	if (!irp || irp->unsent) {
 		NL_SET_ERR_MSG(extack, "CompletionId is not pending");
 		return -ENOENT;
 	}
@@ -489,11 +647,93 @@ static void rdpprn_job_free(struct rdpprn_job *job)
 /* Take the job off its device; session->lock held. */
 static void rdpprn_job_unlink(struct rdpprn_job *job)
 {
+	struct rdpprn_device *pdev = job->pdev;
+
 	rdpprn_job_orphan_irps(job);
 	list_del(&job->node);
-	job->pdev->nr_jobs--;
+	pdev->nr_jobs--;
 	if (job->state != RDPPRN_JOB_GONE && job->state != RDPPRN_JOB_FAILED)
 		WRITE_ONCE(job->state, RDPPRN_JOB_CLOSED);
+	/* A removed printer stops counting when its last job ends. */
+	if (pdev->dead && list_empty(&pdev->job_list))
+		rdpprn_account_uncharge(pdev);
+}
+
+/* The end of a job that was opened: count it, unlink it, free it. */
+static void rdpprn_job_end(struct rdpprn_job *job)
+{
+	struct rdpprn_session *s = job->s;
+
+	mutex_lock(&s->lock);
+	if (job->opened &&
+	    (job->error || job->state != RDPPRN_JOB_CLOSED))
+		atomic64_inc(&job->pdev->incomplete);
+	rdpprn_job_unlink(job);
+	mutex_unlock(&s->lock);
+	rdpprn_job_free(job);
+}
+
+/* Sleep in @state until @cond; 0, or -ERESTARTSYS on a signal @state allows. */
+static int rdpprn_job_wait(struct rdpprn_job *job,
+			   bool (*cond)(struct rdpprn_job *job),
+			   unsigned int state)
+{
+	if (state == TASK_INTERRUPTIBLE)
+		return wait_event_interruptible(job->wq, cond(job));
+	if (state == TASK_KILLABLE)
+		return wait_event_killable(job->wq, cond(job));
+	wait_event_idle(job->wq, cond(job));
+	return 0;
+}
+
+/**
+ * rdpprn_job_send_sync() - send a create or a close until it is sent
+ * @job: the job
+ * @send: rdpprn_send_create() or rdpprn_send_close(), called with
+ *	session->lock held
+ * @state: how to sleep between tries (TASK_INTERRUPTIBLE, TASK_KILLABLE,
+ *	TASK_IDLE)
+ *
+ * A create or close must reach the client or its job must fail visibly,
+ * so a send the helper's socket has no room for is tried again every
+ * RDPPRN_RETRY_MS, for at most io_timeout. Called without session->lock.
+ *
+ * Return: 0; -ETIMEDOUT when the helper took nothing for io_timeout;
+ * -ENODEV when the helper or the printer is gone; -ERESTARTSYS on a
+ * signal @state allows; -ENOMEM.
+ */
+static int rdpprn_job_send_sync(struct rdpprn_job *job,
+				int (*send)(struct rdpprn_job *job),
+				unsigned int state)
+{
+	unsigned long deadline = jiffies + rdpprn_io_timeout_jiffies();
+	struct rdpprn_session *s = job->s;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&s->lock);
+		ret = send(job);
+		mutex_unlock(&s->lock);
+		if (!rdpprn_send_transient(ret))
+			break;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		set_current_state(state);
+		schedule_timeout(msecs_to_jiffies(RDPPRN_RETRY_MS));
+		if (signal_pending_state(state, current))
+			return -ERESTARTSYS;
+	}
+	/* The owner socket is closing or the session has ended. */
+	if (ret == -ECONNREFUSED || ret == -ENOTCONN)
+		return -ENODEV;
+	return ret;
+}
+
+static void rdpprn_job_release_work(struct work_struct *work);
+
+static bool rdpprn_job_created(struct rdpprn_job *job)
+{
+	return READ_ONCE(job->state) != RDPPRN_JOB_CREATING;
 }
 
 /**
@@ -504,8 +744,8 @@ static void rdpprn_job_unlink(struct rdpprn_job *job)
  * interruptible; the client's silence is bounded by io_timeout.
  *
  * Return: the job, or an ERR_PTR: the errno the client's status maps to,
- * -ETIMEDOUT, -ENODEV when the printer is gone, -EBUSY at max_jobs,
- * -ERESTARTSYS on a signal.
+ * -ETIMEDOUT, -ENODEV when the printer is gone, -EBUSY at max_jobs or at
+ * max_orphans, -ENOMEM, -ERESTARTSYS on a signal.
  */
 struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev)
 {
@@ -513,7 +753,7 @@ struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev)
 	struct rdpprn_job *job;
 	int ret;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 	ret = rdpprn_ring_init(&job->ring, READ_ONCE(rdpprn_ring_size));
@@ -532,29 +772,29 @@ struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev)
 	mutex_init(&job->write_lock);
 	INIT_DELAYED_WORK(&job->tx_work, rdpprn_job_tx_work);
 	INIT_DELAYED_WORK(&job->timeout_work, rdpprn_job_timeout_work);
+	INIT_WORK(&job->release_work, rdpprn_job_release_work);
 
 	mutex_lock(&s->lock);
 	if (pdev->dead) {
 		ret = -ENODEV;
-	} else if (pdev->nr_jobs >= READ_ONCE(rdpprn_max_jobs)) {
+	} else if (pdev->nr_jobs >= READ_ONCE(rdpprn_max_jobs) ||
+		   s->nr_orphans >= READ_ONCE(rdpprn_max_orphans)) {
+		/* Orphans: the client leaves requests unanswered. */
 		ret = -EBUSY;
 	} else {
 		list_add_tail(&job->node, &pdev->job_list);
 		pdev->nr_jobs++;
 		atomic64_inc(&pdev->jobs);
-		ret = rdpprn_send_create(job);
-		if (ret) {
-			rdpprn_job_unlink(job);
-			if (ret == -ENOTCONN)
-				ret = -ENODEV;
-		}
 	}
 	mutex_unlock(&s->lock);
 	if (ret)
 		goto out_free;
 
-	ret = wait_event_interruptible(job->wq, READ_ONCE(job->state) !=
-				       RDPPRN_JOB_CREATING);
+	ret = rdpprn_job_send_sync(job, rdpprn_send_create,
+				   TASK_INTERRUPTIBLE);
+	if (!ret)
+		ret = rdpprn_job_wait(job, rdpprn_job_created,
+				      TASK_INTERRUPTIBLE);
 
 	mutex_lock(&s->lock);
 	if (job->state == RDPPRN_JOB_OPEN) {
@@ -575,35 +815,50 @@ out_free:
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_open);
 
+static bool rdpprn_job_not_closing(struct rdpprn_job *job)
+{
+	return READ_ONCE(job->state) != RDPPRN_JOB_CLOSING;
+}
+
 /**
- * rdpprn_job_close() - close the client's FileId of a job
+ * rdpprn_job_close() - commit a job: IRP_MJ_CLOSE and its answer
  * @job: the job
+ * @state: how to wait: TASK_KILLABLE from close(), TASK_IDLE when a
+ *	released file's job is finished in the background
  *
- * Sends IRP_MJ_CLOSE when the client opened a FileId for the job and
- * waits for the answer (bounded by io_timeout; a fatal signal stops the
- * wait early). Anything still pending becomes an orphan. Closing twice is
- * harmless: the second call sends nothing.
+ * Sends IRP_MJ_CLOSE when the client has a FileId open for the job
+ * (trying again while the helper has no room) and waits for the answer,
+ * bounded by io_timeout. A job is committed once: later calls send
+ * nothing and report the same outcome.
  *
- * Return: the job's latched error, which now includes the errno of a
- * failed close, or 0.
+ * Return: the job's latched error, which includes a failed or unsent
+ * close, or 0; -ERESTARTSYS when a signal @state allows ended the wait
+ * (if the close was not sent yet, the job is not committed).
  */
-int rdpprn_job_close(struct rdpprn_job *job)
+int rdpprn_job_close(struct rdpprn_job *job, unsigned int state)
 {
 	struct rdpprn_session *s = job->s;
 	int ret;
 
+	ret = rdpprn_job_send_sync(job, rdpprn_send_close, state);
+	if (ret == -ERESTARTSYS)
+		return ret;
 	mutex_lock(&s->lock);
-	if (job->have_file && job->state != RDPPRN_JOB_GONE) {
-		rdpprn_job_orphan_irps(job);
+	if (ret) {
+		/* Not sent: the client never commits the job. Say so. */
+		if (!job->error) {
+			job->error = ret == -ENOMEM ? -EIO : ret;
+			atomic64_inc(&job->pdev->errors);
+		}
 		job->have_file = false;
-		if (!rdpprn_send_close(s, job, job->pdev->device_id,
-				       job->file_id))
-			WRITE_ONCE(job->state, RDPPRN_JOB_CLOSING);
+		if (job->state != RDPPRN_JOB_GONE)
+			WRITE_ONCE(job->state, RDPPRN_JOB_FAILED);
 	}
+	job->committed = true;
 	mutex_unlock(&s->lock);
 
-	wait_event_killable(job->wq,
-			    READ_ONCE(job->state) != RDPPRN_JOB_CLOSING);
+	if (rdpprn_job_wait(job, rdpprn_job_not_closing, state))
+		return -ERESTARTSYS;
 
 	mutex_lock(&s->lock);
 	ret = job->error;
@@ -612,22 +867,69 @@ int rdpprn_job_close(struct rdpprn_job *job)
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_close);
 
+/*
+ * The file went away without a close() that committed the job: the
+ * writer was killed in close(), or the last reference was not a close()
+ * at all. Every byte write() accepted still goes to the client before
+ * IRP_MJ_CLOSE; only the log and the counters can tell the outcome.
+ */
+static void rdpprn_job_release_work(struct work_struct *work)
+{
+	struct rdpprn_job *job = container_of(work, struct rdpprn_job,
+					      release_work);
+	int ret = 0, cret;
+
+	if (!READ_ONCE(job->committed))
+		ret = rdpprn_job_drain(job, TASK_IDLE);
+	cret = rdpprn_job_close(job, TASK_IDLE);
+	if (!ret)
+		ret = cret;
+	if (ret)
+		dev_warn(&job->pdev->dev,
+			 "job of pid %d ended with no close() to report to: failed (%d)\n",
+			 job->pid, ret);
+	else
+		dev_info(&job->pdev->dev,
+			 "job of pid %d ended with no close() to report to: printed\n",
+			 job->pid);
+	rdpprn_job_end(job);
+}
+
+/* Nothing left to send or to wait for; session->lock held. */
+static bool rdpprn_job_settled(struct rdpprn_job *job)
+{
+	switch (job->state) {
+	case RDPPRN_JOB_CLOSED:
+	case RDPPRN_JOB_GONE:
+		return true;
+	case RDPPRN_JOB_FAILED:
+		return job->committed || !job->have_file;
+	default:
+		return false;
+	}
+}
+
 /**
  * rdpprn_job_release() - end a job when its file is released
- * @job: the job; freed on return
+ * @job: the job
  *
- * Closes the FileId if the last close() did not (e.g. the file was
- * released without a flush), then frees the job.
+ * A job its last close() committed is freed at once. Any other job is
+ * finished by rdpprn_wq: release can run where no one should wait for a
+ * client (the exit of a killed task, io_uring and Unix socket garbage
+ * collection).
  */
 void rdpprn_job_release(struct rdpprn_job *job)
 {
 	struct rdpprn_session *s = job->s;
+	bool settled;
 
-	rdpprn_job_close(job);
 	mutex_lock(&s->lock);
-	rdpprn_job_unlink(job);
+	settled = rdpprn_job_settled(job);
 	mutex_unlock(&s->lock);
-	rdpprn_job_free(job);
+	if (settled)
+		rdpprn_job_end(job);
+	else
+		queue_work(rdpprn_wq, &job->release_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_release);
 
@@ -724,12 +1026,16 @@ static bool rdpprn_job_drained(struct rdpprn_job *job)
 /**
  * rdpprn_job_drain() - wait until the client has acknowledged every byte
  * @job: job
+ * @state: TASK_INTERRUPTIBLE (fsync()), TASK_KILLABLE (close(), which
+ *	cannot be retried) or TASK_IDLE (a released file's job)
  *
- * Used by fsync() and by close() (through ->flush).
+ * The wait ends: the client stopping answering fails the job after
+ * io_timeout, so does a helper that stops taking requests.
  *
- * Return: 0, the latched error, -ENODEV, or -ERESTARTSYS on a signal.
+ * Return: 0, the latched error, -ENODEV, or -ERESTARTSYS on a signal
+ * @state allows.
  */
-int rdpprn_job_drain(struct rdpprn_job *job)
+int rdpprn_job_drain(struct rdpprn_job *job, unsigned int state)
 {
 	struct rdpprn_session *s = job->s;
 	bool done;
@@ -742,7 +1048,7 @@ int rdpprn_job_drain(struct rdpprn_job *job)
 		mutex_unlock(&s->lock);
 		if (ret || done)
 			return ret;
-		if (wait_event_interruptible(job->wq, rdpprn_job_drained(job)))
+		if (rdpprn_job_wait(job, rdpprn_job_drained, state))
 			return -ERESTARTSYS;
 	}
 }

@@ -4,6 +4,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <kunit/visibility.h>
 
@@ -36,10 +37,34 @@ module_param_named(max_config, rdpprn_max_config, uint, 0644);
 MODULE_PARM_DESC(max_config,
 		 "Largest cached printer configuration kept, in bytes (default 256 KiB)");
 
+/*
+ * A ring is one kvmalloc() per open job: an unbounded size would let a
+ * typo (or a hostile script with write access to sysfs) ask for
+ * gigabytes, and kvmalloc() WARNs above INT_MAX.
+ */
+static int rdpprn_ring_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v < RDPPRN_RING_MIN || v > RDPPRN_RING_MAX)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops rdpprn_ring_size_ops = {
+	.set = rdpprn_ring_size_set,
+	.get = param_get_uint,
+};
+
 unsigned int rdpprn_ring_size = 256 << 10;
-module_param_named(ring_size, rdpprn_ring_size, uint, 0644);
+module_param_cb(ring_size, &rdpprn_ring_size_ops, &rdpprn_ring_size, 0644);
 MODULE_PARM_DESC(ring_size,
-		 "Ring buffer per open job in bytes, rounded up to a power of two (default 256 KiB)");
+		 "Ring buffer per open job in bytes, rounded up to a power of two, 4 KiB to 16 MiB (default 256 KiB)");
 
 unsigned int rdpprn_chunk_size = 61440;
 module_param_named(chunk_size, rdpprn_chunk_size, uint, 0644);
@@ -55,10 +80,27 @@ unsigned int rdpprn_io_timeout = 30;
 module_param_named(io_timeout, rdpprn_io_timeout, uint, 0644);
 MODULE_PARM_DESC(io_timeout,
 		 "Seconds without an answer from the client before a job fails (default 30)");
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_io_timeout);
 
 unsigned short rdpprn_node_mode = 0600;
 module_param_named(node_mode, rdpprn_node_mode, ushort, 0644);
 MODULE_PARM_DESC(node_mode, "Mode of /dev/rdpprnN nodes (default 0600)");
+
+unsigned int rdpprn_max_orphans = 16;
+module_param_named(max_orphans, rdpprn_max_orphans, uint, 0644);
+MODULE_PARM_DESC(max_orphans,
+		 "Most unanswered requests per session whose job went away (default 16)");
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_max_orphans);
+
+unsigned int rdpprn_max_user_printers = 256;
+module_param_named(max_user_printers, rdpprn_max_user_printers, uint, 0644);
+MODULE_PARM_DESC(max_user_printers,
+		 "Most printer devices of one owner uid over all its sessions (default 256)");
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_max_user_printers);
+
+/* Jobs finished after their file was released (job.c) */
+struct workqueue_struct *rdpprn_wq;
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_wq);
 
 unsigned long rdpprn_io_timeout_jiffies(void)
 {
@@ -69,21 +111,30 @@ static int __init rdpprn_init(void)
 {
 	int ret;
 
+	rdpprn_wq = alloc_workqueue("rdpprn", WQ_UNBOUND, 0);
+	if (!rdpprn_wq)
+		return -ENOMEM;
 	ret = rdpprn_device_init();
 	if (ret)
-		return ret;
+		goto err_wq;
 	ret = rdpprn_netlink_init();
-	if (ret) {
-		rdpprn_device_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_device;
 	return 0;
+
+err_device:
+	rdpprn_device_exit();
+err_wq:
+	destroy_workqueue(rdpprn_wq);
+	return ret;
 }
 
 static void __exit rdpprn_exit(void)
 {
 	rdpprn_netlink_exit();
+	/* Ends every job, so that the jobs still finishing in rdpprn_wq end. */
 	rdpprn_session_end_all();
+	destroy_workqueue(rdpprn_wq);
 	rdpprn_device_exit();
 }
 

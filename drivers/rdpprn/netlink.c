@@ -20,8 +20,15 @@ enum rdpprn_mcgrp {
 	RDPPRN_MCGRP_MONITOR_ID,
 };
 
+/*
+ * Events name users, clients and printers of every session: only
+ * administrators may listen, as only they may dump the same objects.
+ */
 static const struct genl_multicast_group rdpprn_mcgrps[] = {
-	[RDPPRN_MCGRP_MONITOR_ID] = { .name = RDPPRN_MCGRP_MONITOR },
+	[RDPPRN_MCGRP_MONITOR_ID] = {
+		.name = RDPPRN_MCGRP_MONITOR,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 /* ---- transport ------------------------------------------------------------- */
@@ -36,6 +43,13 @@ static int rdpprn_nl_send(struct rdpprn_session *s, const struct kvec *iov,
 	void *hdr;
 	u8 *p;
 
+	/*
+	 * netlink_release() frees the port id before NETLINK_URELEASE ends
+	 * the session, and any socket may bind it in between: never send to
+	 * a port whose owner socket is dying.
+	 */
+	if (s->owner_sk && sock_flag(s->owner_sk, SOCK_DEAD))
+		return -ECONNREFUSED;
 	for (i = 0; i < n; i++)
 		len += iov[i].iov_len;
 	if (WARN_ON_ONCE(len > RDPPRN_PDU_ATTR_MAX))
@@ -83,6 +97,7 @@ static int rdpprn_nl_fill_session(struct sk_buff *skb,
 	    nla_put_string(skb, RDPPRN_A_CLIENT_NAME, s->client_name) ||
 	    nla_put_u32(skb, RDPPRN_A_OWNER_PORTID, s->portid) ||
 	    nla_put_u32(skb, RDPPRN_A_DEVICES, READ_ONCE(s->nr_printers)) ||
+	    nla_put_u32(skb, RDPPRN_A_ORPHANS, READ_ONCE(s->nr_orphans)) ||
 	    nla_put_u64_64bit(skb, RDPPRN_A_ERRORS,
 			      atomic64_read(&s->errors), RDPPRN_A_PAD) ||
 	    nla_put_u32(skb, RDPPRN_A_SESSION_STATE, !READ_ONCE(s->dead))) {
@@ -118,7 +133,9 @@ static int rdpprn_nl_fill_device(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, RDPPRN_A_BYTES, atomic64_read(&pdev->bytes),
 			      RDPPRN_A_PAD) ||
 	    nla_put_u64_64bit(skb, RDPPRN_A_ERRORS,
-			      atomic64_read(&pdev->errors), RDPPRN_A_PAD)) {
+			      atomic64_read(&pdev->errors), RDPPRN_A_PAD) ||
+	    nla_put_u64_64bit(skb, RDPPRN_A_INCOMPLETE,
+			      atomic64_read(&pdev->incomplete), RDPPRN_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -206,7 +223,8 @@ static struct rdpprn_session *rdpprn_nl_session(struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, RDPPRN_A_SESSION_ID))
 		return ERR_PTR(-EINVAL);
-	s = rdpprn_session_get(nla_get_u32(info->attrs[RDPPRN_A_SESSION_ID]));
+	s = rdpprn_session_get(genl_info_net(info),
+			       nla_get_u32(info->attrs[RDPPRN_A_SESSION_ID]));
 	if (!s) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[RDPPRN_A_SESSION_ID]);
 		NL_SET_ERR_MSG(info->extack, "no such session");
@@ -238,7 +256,9 @@ static int rdpprn_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	s = rdpprn_session_new(genl_info_net(info), info->snd_portid, uid, gid,
+	/* The session is bound to the sending socket, not just its port id. */
+	s = rdpprn_session_new(genl_info_net(info), NETLINK_CB(skb).sk,
+			       info->snd_portid, uid, gid,
 			       info->attrs[RDPPRN_A_CLIENT_NAME] ?
 			       nla_data(info->attrs[RDPPRN_A_CLIENT_NAME]) : "",
 			       &rdpprn_nl_transport, info->extack);
@@ -334,13 +354,13 @@ static const u8 *rdpprn_nl_gather_pdu(struct genl_info *info, size_t *len,
 	}
 	*copy = NULL;
 	*len = total;
-	if (count == 1)
-		return nla_data(info->attrs[RDPPRN_A_PDU]);
 	if (total > READ_ONCE(rdpprn_max_pdu)) {
 		NL_SET_ERR_MSG(info->extack, "PDU longer than max_pdu");
 		return ERR_PTR(-EMSGSIZE);
 	}
-	p = kvmalloc(total, GFP_KERNEL);
+	if (count == 1)
+		return nla_data(info->attrs[RDPPRN_A_PDU]);
+	p = kvmalloc(total, GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	*copy = p;

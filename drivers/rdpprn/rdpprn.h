@@ -12,6 +12,7 @@
  *   fops.c      open/write/poll/flush/fsync/release on /dev/rdpprnN
  *   job.c       print jobs: I/O requests, completions, timeouts
  *   ring.c      the per-job ring buffer
+ *   account.c   printer devices counted per session and per owner uid
  *   ntstatus.c  NTSTATUS to errno
  *   sanitize.c  printer names made safe for uevents and udev
  *
@@ -51,11 +52,18 @@ extern unsigned int rdpprn_chunk_size;
 extern unsigned int rdpprn_window;
 extern unsigned int rdpprn_io_timeout;
 extern unsigned short rdpprn_node_mode;
+extern unsigned int rdpprn_max_orphans;
+extern unsigned int rdpprn_max_user_printers;
 
 /* Largest WriteData that fits one netlink attribute with its 56-byte header */
 #define RDPPRN_CHUNK_MAX	(RDPPRN_PDU_ATTR_MAX - RDPDR_WRITE_REQ_FIXED)
 /* Write responses of Length 0 in a row before a job is given up */
 #define RDPPRN_MAX_ZERO_WRITES	3
+/* Bounds of the ring_size parameter */
+#define RDPPRN_RING_MIN		4096
+#define RDPPRN_RING_MAX		(16U << 20)
+/* How often a send the helper's socket had no room for is tried again */
+#define RDPPRN_RETRY_MS		20
 
 unsigned long rdpprn_io_timeout_jiffies(void);
 
@@ -124,8 +132,9 @@ struct rdpprn_transport {
  * struct rdpprn_session - one RDP connection's rdpdr channel
  * @id: session id (1..), the key in the global table
  * @portid: netlink port of the owner socket
- * @net: network namespace of the owner socket (not referenced: the
- *	session ends when that socket is released)
+ * @net: network namespace of the owner socket (referenced)
+ * @owner_sk: the owner socket (referenced), so that a socket that took
+ *	over its port id after it died is never sent to; NULL in KUnit
  * @uid: owner of the device nodes
  * @gid: group of the device nodes
  * @client_name: the client's computer name, UTF-8
@@ -137,6 +146,11 @@ struct rdpprn_transport {
  * @nr_printers: entries in @devices
  * @irps: CompletionId -> struct rdpprn_irp, requests awaiting an answer
  * @next_cid: cursor for cyclic CompletionId allocation
+ * @nr_orphans: requests in @irps whose job went away (max_orphans)
+ * @nr_devices: printer devices counted against max_printers: live ones
+ *	and removed ones that open jobs still hold
+ * @orphan_work: expires orphans, resends orphan closes the helper had no
+ *	room for
  * @pdus: client-to-server PDUs received
  * @errors: PDUs refused
  * @priv: transport-private data (KUnit)
@@ -145,6 +159,7 @@ struct rdpprn_session {
 	u32 id;
 	u32 portid;
 	struct net *net;
+	struct sock *owner_sk;
 	kuid_t uid;
 	kgid_t gid;
 	char client_name[RDPPRN_CLIENT_NAME_MAX];
@@ -156,6 +171,9 @@ struct rdpprn_session {
 	unsigned int nr_printers;
 	struct xarray irps;
 	u32 next_cid;
+	unsigned int nr_orphans;
+	unsigned int nr_devices;
+	struct delayed_work orphan_work;
 	atomic64_t pdus;
 	atomic64_t errors;
 	void *priv;
@@ -164,12 +182,13 @@ struct rdpprn_session {
 extern struct mutex rdpprn_sessions_lock;
 extern struct xarray rdpprn_sessions;
 
-struct rdpprn_session *rdpprn_session_new(struct net *net, u32 portid,
+struct rdpprn_session *rdpprn_session_new(struct net *net,
+					  struct sock *owner_sk, u32 portid,
 					  kuid_t uid, kgid_t gid,
 					  const char *client_name,
 					  const struct rdpprn_transport *tp,
 					  struct netlink_ext_ack *extack);
-struct rdpprn_session *rdpprn_session_get(u32 id);
+struct rdpprn_session *rdpprn_session_get(struct net *net, u32 id);
 void rdpprn_session_put(struct rdpprn_session *s);
 void rdpprn_session_end(struct rdpprn_session *s);
 void rdpprn_session_end_port(struct net *net, u32 portid);
@@ -178,6 +197,7 @@ int rdpprn_session_rx_pdu(struct rdpprn_session *s, const u8 *pdu,
 			  size_t len, struct netlink_ext_ack *extack);
 int rdpprn_session_send(struct rdpprn_session *s, const struct kvec *iov,
 			unsigned int n);
+bool rdpprn_send_transient(int err);
 void rdpprn_set_parse_err(struct netlink_ext_ack *extack,
 			  const struct rdpdr_err *err);
 
@@ -196,12 +216,16 @@ void rdpprn_set_parse_err(struct netlink_ext_ack *extack,
  * @config: CachedPrinterConfigData (may be NULL)
  * @config_len: its length
  * @dead: removed; under session->lock
+ * @accounted: counted in its session's and owner's limits; under
+ *	session->lock
  * @gone: entry in a list of detached devices awaiting unregistration
  * @job_list: open jobs; under session->lock
  * @nr_jobs: entries in @job_list
  * @jobs: jobs started
  * @bytes: bytes acknowledged by the client
  * @errors: failed jobs and protocol errors
+ * @incomplete: jobs that ended without the client taking every byte and
+ *	closing successfully
  */
 struct rdpprn_device {
 	struct device dev;
@@ -215,12 +239,14 @@ struct rdpprn_device {
 	u8 *config;
 	u32 config_len;
 	bool dead;
+	bool accounted;
 	struct list_head gone;
 	struct list_head job_list;
 	unsigned int nr_jobs;
 	atomic64_t jobs;
 	atomic64_t bytes;
 	atomic64_t errors;
+	atomic64_t incomplete;
 };
 
 extern const struct file_operations rdpprn_fops;
@@ -233,6 +259,11 @@ struct rdpprn_device *rdpprn_device_alloc(struct rdpprn_session *s,
 int rdpprn_device_register(struct rdpprn_device *pdev);
 void rdpprn_device_unregister(struct rdpprn_device *pdev);
 void rdpprn_device_put(struct rdpprn_device *pdev);
+
+/* ---- account.c ---------------------------------------------------------- */
+
+int rdpprn_account_charge(struct rdpprn_device *pdev);
+void rdpprn_account_uncharge(struct rdpprn_device *pdev);
 
 /* ---- announce.c --------------------------------------------------------- */
 
@@ -252,7 +283,11 @@ void rdpprn_reap_devices(struct list_head *gone);
  * @node: entry in @pdev->job_list
  * @state: &enum rdpprn_job_state
  * @error: latched negative errno, 0 while healthy
- * @have_file: the client opened a FileId for us (create succeeded)
+ * @have_file: the client opened a FileId for us and it is not closed yet
+ * @opened: the create succeeded (the job counts as started)
+ * @committed: IRP_MJ_CLOSE was sent, or there is nothing to close
+ * @stalled: the helper's socket had no room for the last write request
+ * @stall_start: jiffies when that began
  * @file_id: that FileId
  * @ring: the job's bytes
  * @inflight: write requests awaiting an answer
@@ -262,6 +297,8 @@ void rdpprn_reap_devices(struct list_head *gone);
  * @write_lock: one write() fills the ring at a time
  * @tx_work: turns ring contents into write requests
  * @timeout_work: fails the job when the client stops answering
+ * @release_work: finishes a job whose file was released without a
+ *	close() that committed it
  * @progress: jiffies of the last answer or send
  * @pid: process that opened the job
  *
@@ -276,6 +313,10 @@ struct rdpprn_job {
 	int state;
 	int error;
 	bool have_file;
+	bool opened;
+	bool committed;
+	bool stalled;
+	unsigned long stall_start;
 	u32 file_id;
 	struct rdpprn_ring ring;
 	unsigned int inflight;
@@ -285,6 +326,7 @@ struct rdpprn_job {
 	struct mutex write_lock;	/* one filler of the ring */
 	struct delayed_work tx_work;
 	struct delayed_work timeout_work;
+	struct work_struct release_work;
 	unsigned long progress;
 	pid_t pid;
 };
@@ -296,6 +338,10 @@ struct rdpprn_job {
  * @device_id: DeviceId it was sent to
  * @job: the job, or NULL for an orphan whose job went away: its answer is
  *	consumed (and a late successful create is closed again)
+ * @unsent: an orphan close the helper had no room for yet; it is resent
+ *	by the session's orphan_work and no answer can match it before
+ * @file_id: close: the FileId closed
+ * @since: jiffies when it became an orphan
  * @pos: write: ring position of the first byte
  * @len: write: bytes requested
  * @node: entry in @job->irps
@@ -305,22 +351,28 @@ struct rdpprn_irp {
 	u32 major;
 	u32 device_id;
 	struct rdpprn_job *job;
+	bool unsent;
+	u32 file_id;
+	unsigned long since;
 	u64 pos;
 	u32 len;
 	struct list_head node;
 };
 
+extern struct workqueue_struct *rdpprn_wq;
+
 struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev);
-int rdpprn_job_close(struct rdpprn_job *job);
+int rdpprn_job_close(struct rdpprn_job *job, unsigned int state);
 void rdpprn_job_release(struct rdpprn_job *job);
 ssize_t rdpprn_job_write(struct rdpprn_job *job, struct iov_iter *from,
 			 bool nonblock);
-int rdpprn_job_drain(struct rdpprn_job *job);
+int rdpprn_job_drain(struct rdpprn_job *job, unsigned int state);
 __poll_t rdpprn_job_poll_mask(struct rdpprn_job *job);
 int rdpprn_job_completion(struct rdpprn_session *s, const u8 *pdu,
 			  size_t len, struct netlink_ext_ack *extack);
 void rdpprn_job_fail_locked(struct rdpprn_job *job, int state, int error);
 void rdpprn_irps_drop_all(struct rdpprn_session *s);
+void rdpprn_orphan_work(struct work_struct *work);
 const char *rdpprn_job_state_name(int state);
 
 /* ---- netlink.c ---------------------------------------------------------- */

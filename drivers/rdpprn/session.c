@@ -8,6 +8,8 @@
  * a session are dispatched from here.
  */
 #include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 #include <kunit/visibility.h>
 
 #include "rdpprn.h"
@@ -24,9 +26,13 @@ static void rdpprn_session_release(struct kref *ref)
 
 	WARN_ON(!xa_empty(&s->devices));
 	WARN_ON(!xa_empty(&s->irps));
+	WARN_ON(s->nr_devices);
 	xa_destroy(&s->devices);
 	xa_destroy(&s->irps);
 	mutex_destroy(&s->lock);
+	if (s->owner_sk)
+		sock_put(s->owner_sk);
+	put_net(s->net);
 	kfree(s);
 }
 
@@ -39,6 +45,7 @@ EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_put);
 /**
  * rdpprn_session_new() - start a session
  * @net: namespace of the owner socket
+ * @owner_sk: the owner socket, or NULL (KUnit); referenced
  * @portid: netlink port of the owner socket
  * @uid: owner of the device nodes
  * @gid: group of the device nodes
@@ -48,7 +55,8 @@ EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_put);
  *
  * Return: the session with a reference for the caller, or an ERR_PTR.
  */
-struct rdpprn_session *rdpprn_session_new(struct net *net, u32 portid,
+struct rdpprn_session *rdpprn_session_new(struct net *net,
+					  struct sock *owner_sk, u32 portid,
 					  kuid_t uid, kgid_t gid,
 					  const char *client_name,
 					  const struct rdpprn_transport *tp,
@@ -57,10 +65,15 @@ struct rdpprn_session *rdpprn_session_new(struct net *net, u32 portid,
 	struct rdpprn_session *s;
 	int ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
-	s->net = net;
+	/* Notifications after the owner socket is gone still use it. */
+	s->net = get_net(net);
+	if (owner_sk) {
+		sock_hold(owner_sk);
+		s->owner_sk = owner_sk;
+	}
 	s->portid = portid;
 	s->uid = uid;
 	s->gid = gid;
@@ -70,6 +83,7 @@ struct rdpprn_session *rdpprn_session_new(struct net *net, u32 portid,
 	mutex_init(&s->lock);
 	xa_init(&s->devices);
 	xa_init_flags(&s->irps, XA_FLAGS_ALLOC);
+	INIT_DELAYED_WORK(&s->orphan_work, rdpprn_orphan_work);
 	atomic64_set(&s->pdus, 0);
 	atomic64_set(&s->errors, 0);
 
@@ -93,13 +107,18 @@ struct rdpprn_session *rdpprn_session_new(struct net *net, u32 portid,
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_new);
 
-/* Return: the session @id with a reference, or NULL. */
-struct rdpprn_session *rdpprn_session_get(u32 id)
+/*
+ * Return: the session @id of namespace @net with a reference, or NULL.
+ * Another namespace's sessions are not there for it.
+ */
+struct rdpprn_session *rdpprn_session_get(struct net *net, u32 id)
 {
 	struct rdpprn_session *s;
 
 	mutex_lock(&rdpprn_sessions_lock);
 	s = xa_load(&rdpprn_sessions, id);
+	if (s && !net_eq(s->net, net))
+		s = NULL;
 	if (s)
 		kref_get(&s->ref);
 	mutex_unlock(&rdpprn_sessions_lock);
@@ -133,6 +152,8 @@ void rdpprn_session_end(struct rdpprn_session *s)
 		rdpprn_detach_device(pdev, &gone);
 	rdpprn_irps_drop_all(s);
 	mutex_unlock(&s->lock);
+	/* Dead: nothing arms it again. */
+	cancel_delayed_work_sync(&s->orphan_work);
 
 	rdpprn_reap_devices(&gone);
 	if (was_live) {
@@ -200,6 +221,20 @@ int rdpprn_session_send(struct rdpprn_session *s, const struct kvec *iov,
 	if (s->dead)
 		return -ENOTCONN;
 	return s->tp->send(s, iov, n);
+}
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_send);
+
+/**
+ * rdpprn_send_transient() - is a send error worth trying again?
+ * @err: what rdpprn_session_send() returned
+ *
+ * Return: true when the helper's socket had no room (-EAGAIN, -ENOBUFS)
+ * or memory was short (-ENOMEM); the helper may catch up. -ECONNREFUSED
+ * (its socket is closing) and -ENOTCONN (the session ended) are final.
+ */
+bool rdpprn_send_transient(int err)
+{
+	return err == -EAGAIN || err == -ENOBUFS || err == -ENOMEM;
 }
 
 /**

@@ -148,11 +148,14 @@ static void rdpprn_sanitize_test(struct kunit *test)
 #define CAP_MAX 32
 
 struct rdpprn_capture {
-	spinlock_t lock;	/* protects the captured PDUs */
+	spinlock_t lock;	/* protects the captured PDUs and the faults */
 	wait_queue_head_t wq;
 	u8 *pdu[CAP_MAX];
 	size_t len[CAP_MAX];
 	unsigned int n;
+	int fail_err;		/* what a failing send returns */
+	int fail_count;		/* sends still to fail; < 0: all */
+	unsigned int failed;	/* sends failed so far */
 };
 
 static int rdpprn_cap_send(struct rdpprn_session *s, const struct kvec *iov,
@@ -162,6 +165,16 @@ static int rdpprn_cap_send(struct rdpprn_session *s, const struct kvec *iov,
 	size_t len = 0, off = 0;
 	unsigned int i;
 	u8 *p;
+
+	spin_lock(&cap->lock);
+	if (cap->fail_count) {
+		if (cap->fail_count > 0)
+			cap->fail_count--;
+		cap->failed++;
+		spin_unlock(&cap->lock);
+		return cap->fail_err;
+	}
+	spin_unlock(&cap->lock);
 
 	for (i = 0; i < n; i++)
 		len += iov[i].iov_len;
@@ -192,7 +205,18 @@ static const struct rdpprn_transport rdpprn_cap_transport = {
 struct rdpprn_fixture {
 	struct rdpprn_capture cap;
 	struct rdpprn_session *s;
+	/* module parameters a test changed, restored by the suite's exit */
+	unsigned int io_timeout, max_orphans, max_printers, max_user_printers;
 };
+
+/* The next @count sends fail with @err (@count < 0: every one). */
+static void rdpprn_cap_fail(struct rdpprn_fixture *f, int err, int count)
+{
+	spin_lock(&f->cap.lock);
+	f->cap.fail_err = err;
+	f->cap.fail_count = count;
+	spin_unlock(&f->cap.lock);
+}
 
 static int rdpprn_session_suite_init(struct kunit *test)
 {
@@ -207,12 +231,16 @@ static int rdpprn_session_suite_init(struct kunit *test)
 	 * A port id no socket can have (above pid_max, below the autobind
 	 * range), so no socket's release ends the test's session.
 	 */
-	f->s = rdpprn_session_new(&init_net, 0x7fffff00, GLOBAL_ROOT_UID,
+	f->s = rdpprn_session_new(&init_net, NULL, 0x7fffff00, GLOBAL_ROOT_UID,
 				  GLOBAL_ROOT_GID, "KUNIT",
 				  &rdpprn_cap_transport, NULL);
 	if (IS_ERR(f->s))
 		return PTR_ERR(f->s);
 	f->s->priv = &f->cap;
+	f->io_timeout = rdpprn_io_timeout;
+	f->max_orphans = rdpprn_max_orphans;
+	f->max_printers = rdpprn_max_printers;
+	f->max_user_printers = rdpprn_max_user_printers;
 	test->priv = f;
 	return 0;
 }
@@ -222,10 +250,17 @@ static void rdpprn_session_suite_exit(struct kunit *test)
 	struct rdpprn_fixture *f = test->priv;
 	unsigned int i;
 
+	rdpprn_cap_fail(f, 0, 0);
 	rdpprn_session_end(f->s);
+	/* Jobs released without a flush end in rdpprn_wq. */
+	flush_workqueue(rdpprn_wq);
 	rdpprn_session_put(f->s);
 	for (i = 0; i < f->cap.n; i++)
 		kfree(f->cap.pdu[i]);
+	rdpprn_io_timeout = f->io_timeout;
+	rdpprn_max_orphans = f->max_orphans;
+	rdpprn_max_printers = f->max_printers;
+	rdpprn_max_user_printers = f->max_user_printers;
 }
 
 /* Wait for the @idx-th captured PDU; NULL after two seconds. */
@@ -387,6 +422,7 @@ struct rdpprn_opener {
 	struct rdpprn_device *pdev;
 	struct rdpprn_job *job;
 	struct completion done;
+	int ret;
 };
 
 static int rdpprn_opener_fn(void *data)
@@ -405,6 +441,27 @@ static int rdpprn_closer_fn(void *data)
 	rdpprn_job_release(o->job);
 	complete(&o->done);
 	return 0;
+}
+
+/* What close() does: ->flush drains and commits the job. */
+static int rdpprn_flusher_fn(void *data)
+{
+	struct rdpprn_opener *o = data;
+
+	o->ret = rdpprn_job_drain(o->job, TASK_KILLABLE);
+	if (!o->ret)
+		o->ret = rdpprn_job_close(o->job, TASK_KILLABLE);
+	else
+		rdpprn_job_close(o->job, TASK_KILLABLE);
+	complete(&o->done);
+	return 0;
+}
+
+static void rdpprn_run(struct kunit *test, struct rdpprn_opener *o,
+		       int (*fn)(void *data))
+{
+	reinit_completion(&o->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(fn, o, "rdpprn-kunit")));
 }
 
 static void rdpprn_answer(struct kunit *test, struct rdpprn_fixture *f,
@@ -511,7 +568,7 @@ static void rdpprn_job_test(struct kunit *test)
 	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 61, -EINVAL);
 	KUNIT_EXPECT_EQ(test, o.job->error, -EIO);
 	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, 1), (ssize_t)-EIO);
-	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job), -EIO);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job, TASK_INTERRUPTIBLE), -EIO);
 
 	/* Release closes the FileId and waits for the answer. */
 	reinit_completion(&o.done);
@@ -532,17 +589,20 @@ static void rdpprn_start_job(struct kunit *test, struct rdpprn_fixture *f,
 			     struct rdpprn_opener *o, u32 id, u32 status)
 {
 	u8 *buf = rdpprn_kbuf(test);
+	unsigned int idx;
 	const u8 *pdu;
 	size_t len;
 
 	len = rdpprn_put_printer(buf, RDPPRN_KBUF, id, "PRN1", "Job", 0);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	/* The announce's reply was captured during rx: the create is next. */
+	idx = READ_ONCE(f->cap.n);
 	o->pdev = xa_load(&f->s->devices, id);
 	KUNIT_ASSERT_NOT_NULL(test, o->pdev);
 	init_completion(&o->done);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, o,
 						    "rdpprn-kunit-open")));
-	pdu = rdpprn_cap_wait(f, 1, &len);
+	pdu = rdpprn_cap_wait(f, idx, &len);
 	KUNIT_ASSERT_NOT_NULL(test, pdu);
 	rdpprn_answer(test, f, pdu, len, status, 1, 0);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o->done, 2 * HZ));
@@ -575,12 +635,322 @@ static void rdpprn_job_device_gone_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
 	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, rm, sizeof(rm)),
 			(ssize_t)-ENODEV);
-	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job, TASK_INTERRUPTIBLE), -ENODEV);
 	KUNIT_EXPECT_EQ(test, rdpprn_job_poll_mask(o.job),
 			(__poll_t)(EPOLLERR | EPOLLHUP));
 	/* Release sends nothing: the client no longer knows the device. */
 	rdpprn_job_release(o.job);
 	KUNIT_EXPECT_EQ(test, f->cap.n, 2U);
+}
+
+/* ---- the outcome of a job is told truthfully ------------------------------------ */
+
+/* A close the helper has no room for is sent again, and close() waits. */
+static void rdpprn_close_retry_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	const u8 *pdu;
+	size_t len;
+
+	rdpprn_start_job(test, f, &o, 3, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	rdpprn_cap_fail(f, -ENOBUFS, 5);
+	rdpprn_run(test, &o, rdpprn_flusher_fn);
+	pdu = rdpprn_cap_wait(f, 2, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_EXPECT_EQ(test, len, (size_t)RDPDR_CLOSE_REQ_SIZE);
+	KUNIT_EXPECT_EQ(test, f->cap.failed, 5U);
+	/* close() waits for the client's answer before it reports. */
+	KUNIT_EXPECT_FALSE(test, completion_done(&o.done));
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, o.ret, 0);
+	rdpprn_job_release(o.job);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->incomplete), 0LL);
+}
+
+/* A close that never gets out fails the job; it is never "printed". */
+static void rdpprn_close_unsendable_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+
+	rdpprn_io_timeout = 1;
+	rdpprn_start_job(test, f, &o, 4, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	rdpprn_cap_fail(f, -ENOBUFS, -1);
+	rdpprn_run(test, &o, rdpprn_flusher_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 6 * HZ));
+	KUNIT_EXPECT_EQ(test, o.ret, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 2U);
+	rdpprn_job_release(o.job);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->incomplete), 1LL);
+
+	/* The owner socket closing: final at once, and a documented errno. */
+	rdpprn_cap_fail(f, 0, 0);
+	rdpprn_start_job(test, f, &o, 5, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	rdpprn_cap_fail(f, -ECONNREFUSED, -1);
+	rdpprn_run(test, &o, rdpprn_flusher_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, o.ret, -ENODEV);
+	rdpprn_job_release(o.job);
+}
+
+/* A create that cannot be sent: ETIMEDOUT or ENODEV, nothing else. */
+static void rdpprn_create_unsendable_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	u8 *buf = rdpprn_kbuf(test);
+	size_t len;
+
+	rdpprn_io_timeout = 1;
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 9, "PRN9", "Nine", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o.pdev = xa_load(&f->s->devices, 9);
+	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
+	init_completion(&o.done);
+
+	rdpprn_cap_fail(f, -EAGAIN, -1);
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 6 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -ETIMEDOUT);
+	KUNIT_EXPECT_GT(test, f->cap.failed, 10U);
+
+	rdpprn_cap_fail(f, -ECONNREFUSED, -1);
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -ENODEV);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 1U);
+	KUNIT_EXPECT_EQ(test, f->s->nr_orphans, 0U);
+}
+
+/* An announce whose answer cannot be sent creates nothing and says so. */
+static void rdpprn_announce_reply_unsendable_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	u8 *buf = rdpprn_kbuf(test);
+	size_t len;
+
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 8, "PRN8", "Eight", 0);
+	rdpprn_cap_fail(f, -ENOBUFS, 1);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), -ENOBUFS);
+	KUNIT_EXPECT_NULL(test, xa_load(&f->s->devices, 8));
+	KUNIT_EXPECT_EQ(test, f->s->nr_printers, 0U);
+	KUNIT_EXPECT_EQ(test, f->s->nr_devices, 0U);
+	/* The helper announces it again. */
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, 0, 8, STATUS_SUCCESS);
+	KUNIT_EXPECT_NOT_NULL(test, xa_load(&f->s->devices, 8));
+}
+
+/* A helper that stops reading: the job fails after io_timeout. */
+static void rdpprn_write_stall_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	u8 data[100] = {};
+
+	rdpprn_io_timeout = 1;
+	rdpprn_start_job(test, f, &o, 10, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	rdpprn_cap_fail(f, -ENOBUFS, -1);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, sizeof(data)),
+			(ssize_t)sizeof(data));
+	rdpprn_run(test, &o, rdpprn_flusher_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 8 * HZ));
+	KUNIT_EXPECT_EQ(test, o.ret, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 2U);
+	rdpprn_cap_fail(f, 0, 0);
+	rdpprn_job_release(o.job);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->incomplete), 1LL);
+}
+
+/* Orphans: at most max_orphans, forgotten after io_timeout. */
+static void rdpprn_orphan_limit_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	u8 *buf = rdpprn_kbuf(test);
+	const u8 *pdu;
+	size_t len;
+
+	rdpprn_io_timeout = 1;
+	rdpprn_max_orphans = 1;
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 11, "PRN1", "Silent", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o.pdev = xa_load(&f->s->devices, 11);
+	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
+	init_completion(&o.done);
+
+	/* The client never answers: the create is left as an orphan. */
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 6 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f->s->nr_orphans, 1U);
+
+	/* At the limit a new job is refused before anything is sent. */
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -EBUSY);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 2U);
+
+	/* io_timeout later the orphan is forgotten; its answer no longer fits. */
+	msleep(2500);
+	KUNIT_EXPECT_EQ(test, f->s->nr_orphans, 0U);
+	pdu = rdpprn_cap_wait(f, 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 1, -ENOENT);
+}
+
+/* A late create's FileId is closed even when the helper is full then. */
+static void rdpprn_orphan_close_retry_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	u8 *buf = rdpprn_kbuf(test);
+	const u8 *pdu;
+	size_t len;
+
+	rdpprn_io_timeout = 1;
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 12, "PRN1", "Late", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	o.pdev = xa_load(&f->s->devices, 12);
+	init_completion(&o.done);
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 6 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -ETIMEDOUT);
+
+	rdpprn_cap_fail(f, -ENOBUFS, 3);
+	pdu = rdpprn_cap_wait(f, 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0x55, 0);
+	pdu = rdpprn_cap_wait(f, 2, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(pdu, len, &io, &err), 0);
+	KUNIT_EXPECT_EQ(test, io.major_function, (u32)IRP_MJ_CLOSE);
+	KUNIT_EXPECT_EQ(test, io.file_id, 0x55U);
+	KUNIT_EXPECT_EQ(test, f->cap.failed, 3U);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_EXPECT_EQ(test, f->s->nr_orphans, 0U);
+}
+
+/* ---- devices: replaced, counted, numbered ------------------------------------------ */
+
+/* A printer's DeviceId announced as a drive: the printer is gone. */
+static void rdpprn_reannounce_other_type_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpdr_device d = { .device_type = RDPDR_DTYP_FILESYSTEM,
+				  .device_id = 13, .dos_name = "C:" };
+	struct rdpprn_opener o = {};
+	u8 *buf = rdpprn_kbuf(test);
+	int len;
+
+	rdpprn_start_job(test, f, &o, 13, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	len = rdpdr_build_devlist(buf, RDPPRN_KBUF, &d, 1);
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	KUNIT_EXPECT_NULL(test, xa_load(&f->s->devices, 13));
+	KUNIT_EXPECT_EQ(test, f->s->nr_printers, 0U);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, buf, 1), (ssize_t)-ENODEV);
+	rdpprn_job_release(o.job);
+}
+
+/* Removed printers that open jobs hold still count; minors move on. */
+static void rdpprn_detached_counted_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	u8 *buf = rdpprn_kbuf(test);
+	unsigned int idx, minor;
+	size_t len;
+	u8 rm[12];
+
+	rdpprn_max_printers = 1;
+	rdpprn_start_job(test, f, &o, 14, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	minor = MINOR(o.pdev->dev.devt);
+	KUNIT_ASSERT_EQ(test, rdpdr_build_devlist_remove(rm, sizeof(rm),
+							 (u32[]){ 14 }, 1), 12);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
+	KUNIT_EXPECT_EQ(test, f->s->nr_devices, 1U);
+
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 15, "PRN2", "Next", 0);
+	idx = f->cap.n;
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, idx, 15, STATUS_INSUFFICIENT_RESOURCES);
+
+	/* Its last job ends: it stops counting. */
+	rdpprn_job_release(o.job);
+	KUNIT_EXPECT_EQ(test, f->s->nr_devices, 0U);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, idx + 1, 15, STATUS_SUCCESS);
+	KUNIT_ASSERT_NOT_NULL(test, xa_load(&f->s->devices, 15));
+	/* Cyclic minors: not the one just freed. */
+	KUNIT_EXPECT_NE(test,
+			MINOR(((struct rdpprn_device *)
+			       xa_load(&f->s->devices, 15))->dev.devt), minor);
+
+	/* The owner's limit over all sessions. */
+	rdpprn_max_printers = 32;
+	rdpprn_max_user_printers = 1;
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 16, "PRN3", "Third", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+	rdpprn_expect_reply(test, f, idx + 2, 16, STATUS_INSUFFICIENT_RESOURCES);
+}
+
+/* ---- release without a committing close ---------------------------------------------- */
+
+/*
+ * The file released with bytes unacknowledged (no flush): they all reach
+ * the client before IRP_MJ_CLOSE, and the counters tell the outcome.
+ */
+static void rdpprn_release_unflushed_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	u8 data[100] = { 1, 2, 3 };
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	unsigned int base;
+	const u8 *pdu;
+	size_t len;
+	u32 status;
+
+	for (status = STATUS_SUCCESS;; status = STATUS_DEVICE_OFF_LINE) {
+		rdpprn_start_job(test, f, &o, status ? 18 : 17,
+				 STATUS_SUCCESS);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+		base = f->cap.n;
+		KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, sizeof(data)),
+				(ssize_t)sizeof(data));
+		pdu = rdpprn_cap_wait(f, base, &len);
+		KUNIT_ASSERT_NOT_NULL(test, pdu);
+		/* Release does not wait for the client... */
+		rdpprn_run(test, &o, rdpprn_closer_fn);
+		KUNIT_ASSERT_TRUE(test,
+				  wait_for_completion_timeout(&o.done, 2 * HZ));
+		/* ...and sends no close before the data is taken. */
+		msleep(100);
+		KUNIT_EXPECT_EQ(test, f->cap.n, base + 1);
+		rdpprn_answer(test, f, pdu, len, status, sizeof(data), 0);
+		pdu = rdpprn_cap_wait(f, base + 1, &len);
+		KUNIT_ASSERT_NOT_NULL(test, pdu);
+		KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(pdu, len, &io, &err), 0);
+		KUNIT_EXPECT_EQ(test, io.major_function, (u32)IRP_MJ_CLOSE);
+		rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+		flush_workqueue(rdpprn_wq);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->incomplete),
+				status ? 1LL : 0LL);
+		if (status)
+			break;
+	}
 }
 
 static struct kunit_case rdpprn_ring_cases[] = {
@@ -604,6 +974,16 @@ static struct kunit_case rdpprn_session_cases[] = {
 	KUNIT_CASE(rdpprn_job_test),
 	KUNIT_CASE(rdpprn_job_refused_test),
 	KUNIT_CASE(rdpprn_job_device_gone_test),
+	KUNIT_CASE(rdpprn_close_retry_test),
+	KUNIT_CASE(rdpprn_close_unsendable_test),
+	KUNIT_CASE(rdpprn_create_unsendable_test),
+	KUNIT_CASE(rdpprn_announce_reply_unsendable_test),
+	KUNIT_CASE(rdpprn_write_stall_test),
+	KUNIT_CASE(rdpprn_orphan_limit_test),
+	KUNIT_CASE(rdpprn_orphan_close_retry_test),
+	KUNIT_CASE(rdpprn_reannounce_other_type_test),
+	KUNIT_CASE(rdpprn_detached_counted_test),
+	KUNIT_CASE(rdpprn_release_unflushed_test),
 	{}
 };
 

@@ -9,6 +9,11 @@
 #
 # Usage: rdpprnd-e2e.sh RDPPRND_FAKE RDPPRN_SIM VECTORS_DIR WORKDIR
 #
+# WORKDIR (under the checkout, as the Makefile has it) keeps the logs and
+# outputs. The sockets live in a scratch directory of its own under /tmp,
+# mode 0711, so that a peer of another uid reaches them wherever the
+# checkout is (inside a 0700 directory, say) and the path stays short.
+#
 # One line per check, "ok - NAME" or "not ok - NAME: WHY", and at the end
 # "N passed, N failed"; exit status 1 if anything failed.
 set -uo pipefail
@@ -24,6 +29,8 @@ pids=()
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
+scratch=$(mktemp -d /tmp/rdpprnd-e2e.XXXXXX) || exit 1
+chmod 711 "$scratch"
 
 ok() {
 	echo "ok - $1"
@@ -56,6 +63,7 @@ cleanup() {
 	for p in "${pids[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
+	rm -rf "$scratch"
 }
 trap cleanup EXIT
 
@@ -168,7 +176,7 @@ check kernel-refuses-session "no CLOSE with the errno" has refused.out \
 	'CLOSED reason="the kernel refused the session (uid 0 gid 0): ENOSPC'
 
 # ---- --listen: concurrent sessions, SIGHUP, SIGTERM, cycles -----------
-sock=$work/rdpprnd.sock
+sock=$scratch/rdpprnd.sock
 printf 'redirect = all\n' >listen.conf
 "$daemon" --listen "$sock" --config "$work/listen.conf" -f -v 2>listen.log &
 dpid=$!
@@ -202,15 +210,20 @@ check sighup-bad-config "no error line" has listen.log \
 printf 'exclude = *fax*\n' >listen.conf
 kill -HUP "$dpid"
 
-# a peer that is not root
+# a peer that is not root: it runs a copy of the simulator from the
+# scratch directory, there, since the checkout may be out of its reach
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	install -m 755 "$sim" "$scratch/rdpprn-sim"
 	chmod 666 "$sock"
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$sim" --connect "$sock" --printer name=X --timeout 5 \
+	(cd "$scratch" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		./rdpprn-sim --connect "$sock" --printer name=X --timeout 5) \
 		>nobody.out 2>&1
+	rc=$?
 	chmod 600 "$sock"
 	check non-root-refused "no refusal logged" has listen.log \
 		'refused a connection from pid [0-9]* uid 65534'
+	check non-root-sim-exit "exit $rc: $(head -n3 nobody.out | tr '\n' '|')" \
+		test $rc = 1
 fi
 
 # 100 connect/disconnect cycles: every session ends, no descriptor leaks
@@ -288,6 +301,13 @@ check stalled-peer-timeout "$(grep 'ended' timeout.log)" has timeout.log \
 	'read nothing for 1 s'
 
 # ---- the command line ----------------------------------------------------
+# nothing listens there: an error, and nothing leaks on the way out
+"$sim" --connect "$scratch/absent.sock" --printer name=X >absent.out 2>&1
+rc=$?
+check sim-connect-error "exit $rc: $(head -n3 absent.out | tr '\n' '|')" \
+	test $rc = 1
+check sim-connect-error-message "no error line" has absent.out \
+	'absent.sock: No such file or directory'
 "$daemon" --help >help.out 2>&1
 check help-exit-0 "exit $?" has help.out 'usage: rdpprnd'
 "$daemon" --stdio --listen x >/dev/null 2>&1

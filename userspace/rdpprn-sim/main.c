@@ -311,18 +311,37 @@ static int sim_write_cb(void *ctx, const void *data, size_t len)
 	return rdpprn_outq_raw(&io->outq, data, len);
 }
 
+/* Connect @io, or leave it as it was (no descriptor, no child). */
 static int sim_connect(const char *path, const char *cmd, struct sim_io *io)
 {
+	int ret;
+
 	if (path)
 		io->fd = rdpprn_unix_connect(path);
 	else
 		io->fd = rdpprn_spawn(cmd, &io->child);
 	if (io->fd < 0) {
-		fprintf(stderr, "rdpprn-sim: %s: %s\n", path ? path : cmd,
-			strerror(-io->fd));
-		return -1;
+		ret = io->fd;
+		goto err;
 	}
-	return rdpprn_set_nonblock(io->fd);
+	ret = rdpprn_set_nonblock(io->fd);
+	if (ret)
+		goto err_close;
+	return 0;
+
+err_close:
+	close(io->fd);
+	if (io->child) {
+		/* SIGTERM is blocked in the child too (sim_signals()) */
+		kill(io->child, SIGKILL);
+		waitpid(io->child, NULL, 0);
+		io->child = 0;
+	}
+err:
+	io->fd = -1;
+	fprintf(stderr, "rdpprn-sim: %s: %s\n", path ? path : cmd,
+		strerror(-ret));
+	return ret;
 }
 
 static int sim_signals(void)
@@ -503,6 +522,35 @@ static void sim_parse(struct sim_opts *o, int argc, char **argv,
 		sim_bad("--out", o->out_dir);
 }
 
+/*
+ * One session over @io; closes it (and reaps rdpprnd, with --exec).
+ * Returns the exit status.
+ */
+static int sim_run(const struct sim_opts *o, struct sim_io *io,
+		   unsigned int timeout)
+{
+	struct sim s;
+	int ret;
+
+	sim_init(&s, o, stdout, sim_write_cb, io);
+	ret = sim_start(&s);
+	if (ret) {
+		fprintf(stderr, "rdpprn-sim: SESSION_OPEN: %s\n",
+			strerror(-ret));
+	} else {
+		sim_loop(&s, io, timeout);
+		if (!s.abrupt)
+			sim_linger(&s, io);
+	}
+	close(io->fd);
+	io->fd = -1;
+	if (io->child)
+		sim_reap(&s, io->child);
+	ret = ret ? 2 : sim_finish(&s, "signal");
+	sim_free(&s);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct sim_opts o = {
@@ -515,28 +563,24 @@ int main(int argc, char **argv)
 	const char *path = NULL, *cmd = NULL;
 	struct sim_io io = { .fd = -1 };
 	unsigned int timeout = 0, i;
-	struct sim s;
-	int ret;
+	int ret = 1;
 
 	rdpprn_log_init("rdpprn-sim", RDPPRN_LOG_STDERR, LOG_INFO);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sim_parse(&o, argc, argv, &path, &cmd, &timeout);
-	io.sig = sim_signals();
 	rdpprn_rx_init(&io.rx);
 	rdpprn_outq_init(&io.outq, 0);
-	if (io.sig < 0 || sim_connect(path, cmd, &io))
-		return 1;
-	sim_init(&s, &o, stdout, sim_write_cb, &io);
-	if (sim_start(&s))
-		return 2;
-	sim_loop(&s, &io, timeout);
-	if (!s.abrupt)
-		sim_linger(&s, &io);
-	close(io.fd);
-	if (io.child)
-		sim_reap(&s, io.child);
-	ret = sim_finish(&s, "signal");
-	sim_free(&s);
+	io.sig = sim_signals();
+	if (io.sig < 0) {
+		fprintf(stderr, "rdpprn-sim: signalfd: %s\n", strerror(errno));
+		goto out_free;
+	}
+	if (sim_connect(path, cmd, &io))
+		goto out_sig;
+	ret = sim_run(&o, &io, timeout);
+out_sig:
+	close(io.sig);
+out_free:
 	rdpprn_rx_free(&io.rx);
 	rdpprn_outq_free(&io.outq);
 	for (i = 0; i < o.n_printers; i++)

@@ -269,6 +269,7 @@ static void mal_limits(struct mal_ctx *c)
 {
 	long long max_pdu = rpt_param("max_pdu", RPT_DEF_MAX_PDU);
 	struct rpt_entry e;
+	char old[32];
 	size_t len;
 	u8 *pdu;
 	int rc;
@@ -288,6 +289,19 @@ static void mal_limits(struct mal_ctx *c)
 	free(e.data);
 	mal_errno(c, "pdu-over-max_pdu", pdu, len, 0, 0);
 	free(pdu);
+
+	/* A PDU that fits one attribute is held to max_pdu as well. */
+	snprintf(old, sizeof(old), "%lld", max_pdu);
+	rc = rpt_set_param("max_pdu", "4096");
+	if (!rpt_check(!rc, "max_pdu-writable", "%s", strerror(-rc)))
+		return;
+	e.len = 5000 - 28;
+	e.data = rpt_xzalloc(e.len);
+	pdu = rpt_devlist(&e, 1, &len);
+	free(e.data);
+	mal_errno(c, "pdu-one-attribute-over-max_pdu", pdu, len, 0, EMSGSIZE);
+	free(pdu);
+	rpt_set_param("max_pdu", old);
 }
 
 int rpt_cmd_check_malformed(int argc, char **argv)

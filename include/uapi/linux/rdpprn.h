@@ -98,6 +98,10 @@ enum rdpprn_cmd {
  * @RDPPRN_A_PID: u32, process that opened the job
  * @RDPPRN_A_SESSION_STATE: u32, 1 session started, 0 session ended
  * @RDPPRN_A_PAD: padding for 64-bit attributes
+ * @RDPPRN_A_ORPHANS: u32, requests of a session whose job went away and
+ *	whose answer is still awaited (bounded by the max_orphans parameter)
+ * @RDPPRN_A_INCOMPLETE: u64, jobs of a device that ended without the
+ *	client taking every byte and closing the job successfully
  * @__RDPPRN_A_MAX: internal
  * @RDPPRN_A_MAX: highest attribute
  */
@@ -127,6 +131,8 @@ enum rdpprn_attr {
 	RDPPRN_A_PID,
 	RDPPRN_A_SESSION_STATE,
 	RDPPRN_A_PAD,
+	RDPPRN_A_ORPHANS,
+	RDPPRN_A_INCOMPLETE,
 
 	__RDPPRN_A_MAX,
 	RDPPRN_A_MAX = __RDPPRN_A_MAX - 1
