@@ -76,7 +76,8 @@ static void json_printer_keys(void **state)
 			    "\"flags\":18,\"default\":true,\"network\":false,"
 			    "\"nested\":false,\"xps\":true,\"uid\":1000,"
 			    "\"gid\":1000,\"open_jobs\":1,\"jobs\":4,"
-			    "\"bytes\":1099511627776,\"errors\":null}");
+			    "\"bytes\":1099511627776,\"errors\":null,"
+			    "\"incomplete\":null}");
 	free(out_buf);
 }
 
@@ -92,7 +93,8 @@ static void json_session_and_event(void **state)
 			    "{\"event\":\"session_event\",\"session_id\":7,"
 			    "\"uid\":null,\"gid\":null,\"client_name\":null,"
 			    "\"owner_portid\":null,\"printers\":null,"
-			    "\"errors\":null,\"state\":\"ended\"}");
+			    "\"errors\":null,\"orphans\":null,"
+			    "\"state\":\"ended\"}");
 	free(out_buf);
 }
 

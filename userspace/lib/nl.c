@@ -60,6 +60,8 @@ static const u8 rdpprn_nl_kind[RDPPRN_A_MAX + 1] = {
 	[RDPPRN_A_QUEUED] = RDPPRN_NL_U64,
 	[RDPPRN_A_PID] = RDPPRN_NL_U32,
 	[RDPPRN_A_SESSION_STATE] = RDPPRN_NL_U32,
+	[RDPPRN_A_ORPHANS] = RDPPRN_NL_U32,
+	[RDPPRN_A_INCOMPLETE] = RDPPRN_NL_U64,
 };
 
 /* libnl reports its own error codes; keep the errno that matters. */

@@ -39,6 +39,7 @@ static const struct ctl_field ctl_session_fields[] = {
 	{ RDPPRN_A_OWNER_PORTID, "owner_portid", CTL_U },
 	{ RDPPRN_A_DEVICES, "printers", CTL_U },
 	{ RDPPRN_A_ERRORS, "errors", CTL_U },
+	{ RDPPRN_A_ORPHANS, "orphans", CTL_U },
 	{ RDPPRN_A_SESSION_STATE, "state", CTL_LIVE },
 };
 
@@ -61,6 +62,7 @@ static const struct ctl_field ctl_printer_fields[] = {
 	{ RDPPRN_A_JOBS, "jobs", CTL_U },
 	{ RDPPRN_A_BYTES, "bytes", CTL_U },
 	{ RDPPRN_A_ERRORS, "errors", CTL_U },
+	{ RDPPRN_A_INCOMPLETE, "incomplete", CTL_U },
 };
 
 static const struct ctl_field ctl_job_fields[] = {
