@@ -48,10 +48,20 @@ const char *rdpprn_job_state_name(int state)
 
 /* ---- requests ------------------------------------------------------------ */
 
+/*
+ * Make the session's orphan_work run within @delay. An earlier run that
+ * is already queued is kept: moving it later each time a new orphan came
+ * would let a steady stream of orphans keep the old ones from expiring.
+ */
 static void rdpprn_orphan_arm(struct rdpprn_session *s, unsigned long delay)
 {
-	if (!s->dead)
-		mod_delayed_work(system_wq, &s->orphan_work, delay);
+	struct delayed_work *dw = &s->orphan_work;
+
+	if (s->dead)
+		return;
+	if (!queue_delayed_work(system_wq, dw, delay) &&
+	    time_after(dw->timer.expires, jiffies + delay))
+		mod_delayed_work(system_wq, dw, delay);
 }
 
 static struct rdpprn_irp *rdpprn_irp_alloc(struct rdpprn_session *s,

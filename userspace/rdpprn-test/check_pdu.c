@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <netlink/attr.h>
+#include <netlink/socket.h>
 
 #include "rdpprn_test.h"
 #include "check.h"
@@ -742,6 +743,64 @@ ann_split(struct rpt_nl *nl, u32 sid)
 	ann_judge(nl, sid, "announce-over-64k-replies", &w1, 1);
 }
 
+/*
+ * The helper's socket is full while the kernel answers an announce: a
+ * receive buffer of about 2 KiB holds only a few Server Device Announce
+ * Responses. No printer may exist that the client was not told about
+ * (it would never be used, and the client would wait for its answer for
+ * ever), and announcing again must bring every printer.
+ */
+static noinline_for_stack void ann_full_socket(void)
+{
+	struct rpt_reply *r = rpt_xzalloc(sizeof(*r) * MAX_REPLIES);
+	unsigned int i, nr, ok_replies = 0;
+	struct rpt_entry e[16];
+	int devs, rc, drc;
+	struct rpt_nl nl;
+	size_t len;
+	u8 *pdu;
+	u32 sid;
+
+	if (rpt_setup_session(&nl, 0, 0, "check-announce-full", &sid))
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(e); i++)
+		ann_printer(&e[i], 80 + i, NULL, NULL);
+	pdu = rpt_devlist(e, ARRAY_SIZE(e), &len);
+	rpt_entries_free(e, ARRAY_SIZE(e));
+
+	nl_socket_set_buffer_size(nl.sk, 1024, 0);
+	/* No ACK: it would not fit either. */
+	rc = rpt_send_pdu_nowait(&nl, sid, pdu, len);
+	rpt_sleep_ms(200);
+	drc = rpt_nl_drain(&nl);
+	nr = rpt_take_replies(&nl, r, MAX_REPLIES);
+	for (i = 0; i < nr; i++)
+		ok_replies += r[i].status == STATUS_SUCCESS;
+	nl_socket_set_buffer_size(nl.sk, 1 << 20, 0);
+	devs = rpt_count_devices(&nl, sid);
+	printf("# full socket: sendmsg %s, drain %s, %u of %zu answers came, %d printers exist, %u overruns\n",
+	       rdpprn_errname(rc), rdpprn_errname(drc), nr, ARRAY_SIZE(e),
+	       devs, nl.overruns);
+	rpt_check(nr < ARRAY_SIZE(e), "announce-full-socket-overflowed",
+		  "all %u answers fit: the check proves nothing", nr);
+	rpt_check(devs == (int)ok_replies, "announce-full-socket-no-untold-printer",
+		  "%d printers exist but the client was told of %u", devs,
+		  ok_replies);
+
+	/* The helper announces again: every printer comes, each answered. */
+	rc = rpt_send_pdu(&nl, sid, pdu, len);
+	nr = rpt_take_replies(&nl, r, MAX_REPLIES);
+	devs = rpt_count_devices(&nl, sid);
+	rpt_check(!rc && nr == ARRAY_SIZE(e) && devs == (int)ARRAY_SIZE(e),
+		  "announce-full-socket-announce-again",
+		  "%s: %u answers, %d printers", rdpprn_errname(rc), nr, devs);
+	free(pdu);
+	rpt_session_del(&nl, sid);
+	rpt_nl_close(&nl);
+out:
+	free(r);
+}
+
 int rpt_cmd_check_announce(int argc, char **argv)
 {
 	struct rpt_nl nl;
@@ -757,5 +816,6 @@ int rpt_cmd_check_announce(int argc, char **argv)
 	rpt_session_del(&nl, sid);
 	rpt_nl_close(&nl);
 	ann_max_printers();
+	ann_full_socket();
 	return rpt_summary();
 }

@@ -51,5 +51,17 @@ run ring-8192 "$old_chunk" 1 8192
 set_param chunk_size "$old_chunk"
 set_param window "$old_window"
 set_param ring_size "$old_ring"
+
+# ring_size is bounded: one kvmalloc() per open job, 4 KiB to 16 MiB
+for v in 4095 16777217 4294967295 2147483648; do
+	if set_param ring_size "$v" 2>/dev/null; then
+		not_ok "ring-size-refuses-$v" "accepted, now $(param ring_size)"
+	else
+		check_eq "ring-size-refuses-$v" "$(param ring_size)" "$old_ring"
+	fi
+done
+set_param ring_size 16777216
+check_eq ring-size-max-accepted "$(param ring_size)" 16777216
+set_param ring_size "$old_ring"
 rm -rf "$d"
 exit 0
