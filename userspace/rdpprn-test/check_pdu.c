@@ -755,7 +755,7 @@ static noinline_for_stack void ann_full_socket(void)
 	struct rpt_reply *r = rpt_xzalloc(sizeof(*r) * MAX_REPLIES);
 	unsigned int i, nr, ok_replies = 0;
 	struct rpt_entry e[16];
-	int devs, rc, drc;
+	int devs, rc, drc, timeout;
 	struct rpt_nl nl;
 	size_t len;
 	u8 *pdu;
@@ -769,9 +769,11 @@ static noinline_for_stack void ann_full_socket(void)
 	rpt_entries_free(e, ARRAY_SIZE(e));
 
 	nl_socket_set_buffer_size(nl.sk, 1024, 0);
-	/* No ACK: it would not fit either. */
-	rc = rpt_send_pdu_nowait(&nl, sid, pdu, len);
-	rpt_sleep_ms(200);
+	/* The ACK does not fit either: do not wait long for it. */
+	timeout = nl.timeout_ms;
+	nl.timeout_ms = 1000;
+	rc = rpt_send_pdu(&nl, sid, pdu, len);
+	nl.timeout_ms = timeout;
 	drc = rpt_nl_drain(&nl);
 	nr = rpt_take_replies(&nl, r, MAX_REPLIES);
 	for (i = 0; i < nr; i++)
