@@ -26,8 +26,10 @@
  */
 int rdpprn_ring_init(struct rdpprn_ring *r, size_t size)
 {
-	size = roundup_pow_of_two(max_t(size_t, size, PAGE_SIZE));
-	r->buf = kvmalloc(size, GFP_KERNEL);
+	size = clamp_t(size_t, size, PAGE_SIZE, RDPPRN_RING_MAX);
+	size = roundup_pow_of_two(size);
+	/* Charged to the opener's memory cgroup: users pay for their jobs. */
+	r->buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!r->buf)
 		return -ENOMEM;
 	r->size = size;
