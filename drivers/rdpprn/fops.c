@@ -11,6 +11,8 @@
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 
 #include "rdpprn.h"
 
@@ -73,6 +75,20 @@ static __poll_t rdpprn_poll(struct file *file, poll_table *wait)
 }
 
 /*
+ * A task a signal killed closes its files on the way out with that signal
+ * no longer pending, so a killable wait would not end: it could wait for
+ * a silent client for io_timeout. No one is left to report to, so release
+ * finishes the job in the background. A task that exits normally (cat
+ * without a close()) still waits, so "cat f >/dev/rdpprn0" returns once
+ * the client has every byte.
+ */
+static bool rdpprn_killed(void)
+{
+	return (current->flags & PF_EXITING) &&
+	       (READ_ONCE(current->signal->group_exit_code) & 0x7f);
+}
+
+/*
  * Every close() of the file waits until the client has every byte and
  * says whether the job went well. The wait is killable, not
  * interruptible: close() cannot be retried, so a SIGCHLD or SIGALRM
@@ -88,8 +104,11 @@ static __poll_t rdpprn_poll(struct file *file, poll_table *wait)
 static int rdpprn_flush(struct file *file, fl_owner_t id)
 {
 	struct rdpprn_job *job = file->private_data;
-	int ret = rdpprn_job_drain(job, TASK_KILLABLE);
-	int cret;
+	int ret, cret;
+
+	if (rdpprn_killed())
+		return -EINTR;
+	ret = rdpprn_job_drain(job, TASK_KILLABLE);
 
 	/* Dying: release finishes the job; this close() reports failure. */
 	if (ret == -ERESTARTSYS)
