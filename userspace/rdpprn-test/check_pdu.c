@@ -780,9 +780,9 @@ static noinline_for_stack void ann_full_socket(void)
 		ok_replies += r[i].status == STATUS_SUCCESS;
 	nl_socket_set_buffer_size(nl.sk, 1 << 20, 0);
 	devs = rpt_count_devices(&nl, sid);
-	printf("# full socket: sendmsg %s, drain %s, %u of %zu answers came, %d printers exist, %u overruns\n",
-	       rdpprn_errname(rc), rdpprn_errname(drc), nr, ARRAY_SIZE(e),
-	       devs, nl.overruns);
+	printf("# full socket: sendmsg %s, drain %s, %u of %zu answers came,",
+	       rdpprn_errname(rc), rdpprn_errname(drc), nr, ARRAY_SIZE(e));
+	printf(" %d printers exist, %u overruns\n", devs, nl.overruns);
 	rpt_check(nr < ARRAY_SIZE(e), "announce-full-socket-overflowed",
 		  "all %u answers fit: the check proves nothing", nr);
 	rpt_check(devs == (int)ok_replies, "announce-full-socket-no-untold-printer",
