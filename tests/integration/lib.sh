@@ -35,6 +35,12 @@
 #   job_field LINE KEY            value of KEY=... in a JOB/RESULT line
 #   wait_gone PATH SECS           wait until PATH does not exist
 #   sha_of FILE                   sha256 of FILE
+#   job_intact NAME FILE          ok if $SERVE_LOG has a JOB line with every
+#                                 byte of FILE and status=closed
+#   print_as UID GID NODE FILE    write-file FILE to NODE as UID:GID (no
+#                                 capabilities); prints its RESULT line
+#   calls RESULT                  the RESULT line up to its counters:
+#                                 "RESULT open=E write=E fsync=E close=E"
 #   gen_file FILE SIZE [SEED]     pseudo-random file
 #   param NAME / set_param NAME V module parameter
 #   it_cleanup                    kill every serve this suite started
@@ -171,6 +177,23 @@ wait_gone() {
 
 sha_of() {
 	sha256sum "$1" | cut -d' ' -f1
+}
+
+job_intact() {
+	_ji_want="bytes=$(wc -c <"$2" | tr -d ' ') sha256=$(sha_of "$2") status=closed"
+	if grep -q "^JOB .* $_ji_want" "$SERVE_LOG"; then
+		ok "$1"
+	else
+		not_ok "$1" "want a JOB with $_ji_want, got: $(grep '^JOB ' "$SERVE_LOG" | tail -n3 | tr '\n' ';')"
+	fi
+}
+
+print_as() {
+	timeout 60 rdpprn-test as-user "$1" "$2" rdpprn-test write-file "$3" "$4"
+}
+
+calls() {
+	echo "${1%% bytes=*}"
 }
 
 gen_file() {

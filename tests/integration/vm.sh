@@ -5,10 +5,13 @@
 # udevadm goes into the guest too: 85-rdpprnd runs it as systemd-udevd to
 # check the udev links, as tests/demo does.
 #
-# Usage: vm.sh [--suites LIST] [KERNEL...]   (default: stock61 debug)
+# Usage: vm.sh [--suites LIST] [--append ARGS] [KERNEL...]
+#              (default: stock61 debug)
 #
 #   KERNEL         debug, stock61 or stock612 (tests/vm/kernels.sh)
 #   --suites LIST  only these suites, e.g. 10,20-data (it_suites=)
+#   --append ARGS  more guest kernel command line for the suites, e.g.
+#                  'it_hostile=1000000' (94-hostile's PDU count)
 #
 # Logs: build/integration/<kernel>.log; the payload: build/integration/
 # payload-<kernel>. Exit status 0 only if every kernel passed (the guest's
@@ -20,10 +23,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 suites=
-if [ "${1:-}" = --suites ]; then
-	suites=$2
+extra=
+while [ $# -ge 2 ]; do
+	case $1 in
+	--suites) suites=$2 ;;
+	--append) extra=$2 ;;
+	*) break ;;
+	esac
 	shift 2
-fi
+done
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(stock61 debug)
 
@@ -35,8 +43,8 @@ for k in "${kernels[@]}"; do
 	t0=$(date +%s)
 	res=FAIL
 	if "$here/build-payload.sh" "$k" "$payload"; then
-		append=
-		[ -z "$suites" ] || append="it_suites=$suites"
+		append=$extra
+		[ -z "$suites" ] || append="it_suites=$suites${append:+ $append}"
 		if "$root/tests/vm/run-vm.sh" --kernel "$k" --payload "$payload" \
 			--log "$log" --timeout "${IT_TIMEOUT:-2400}" \
 			--add-bin /bin/udevadm \

@@ -47,6 +47,13 @@ int rpt_count_devices(struct rpt_nl *nl, u32 sid);
 int rpt_announce_simple(struct rpt_nl *nl, u32 sid, const u32 *ids,
 			unsigned int n, struct rpt_reply *r, unsigned int *nr);
 
+/*
+ * Runs @fn in a child process, which may give up privileges or enter
+ * namespaces for good, and counts its checks as ours; a child that dies
+ * before reporting is a failure of @name.
+ */
+void rpt_in_child(const char *name, void (*fn)(void *arg), void *arg);
+
 enum rpt_op { RPT_OP_OPEN, RPT_OP_WRITE, RPT_OP_FSYNC, RPT_OP_CLOSE };
 
 /**
@@ -60,6 +67,10 @@ enum rpt_op { RPT_OP_OPEN, RPT_OP_WRITE, RPT_OP_FSYNC, RPT_OP_CLOSE };
  * @ret: return value
  * @err: errno when @ret < 0
  * @ms: how long the call took
+ * @fail_nth: fault injection: arm the thread's fail-nth with this right
+ *	before the call (0: do not)
+ * @fail_left: fail-nth right after the call (0: the fault fired; -errno
+ *	if it could not be armed)
  * @done: the call returned
  * @started: the thread was started and not joined yet
  * @th: the thread
@@ -76,6 +87,8 @@ struct rpt_async {
 	ssize_t ret;
 	int err;
 	u64 ms;
+	unsigned int fail_nth;
+	int fail_left;
 	bool done;
 	bool started;
 	pthread_t th;

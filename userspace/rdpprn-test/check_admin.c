@@ -10,9 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <netlink/attr.h>
@@ -27,25 +25,25 @@ static int perm_fill_dump(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-static void perm_child(u32 sid, int wfd)
+static void perm_child(void *arg)
 {
 	int want = EPERM, rc;
-	unsigned int counts[2];
 	struct rpt_obj *o = NULL;
+	u32 sid = *(u32 *)arg;
 	struct rpt_nl nl;
 	u32 id = 99, s2;
 
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY)) {
-		rpt_not_ok("drop-privileges", "%s", strerror(errno));
-		goto out;
+	rc = rpt_drop_privileges(NOBODY, NOBODY);
+	if (rc) {
+		rpt_not_ok("drop-privileges", "%s", rdpprn_errname(rc));
+		return;
 	}
 	rpt_check(geteuid() == NOBODY && getegid() == NOBODY,
 		  "drop-privileges", "still uid %u", geteuid());
 	rc = rpt_nl_open(&nl);
 	if (!rpt_check(!rc, "unprivileged-netlink-open",
 		       "%s (the family must be resolvable)", rdpprn_errname(rc)))
-		goto out;
+		return;
 	rc = rpt_session_new(&nl, NOBODY, NOBODY, "intruder", &s2);
 	rpt_expect_err(&nl, "unprivileged-session-new", rc, &want, 1, false);
 	rc = rpt_session_del(&nl, sid);
@@ -75,23 +73,15 @@ static void perm_child(u32 sid, int wfd)
 	rpt_objs_free(o);
 	rpt_expect_err(&nl, "unprivileged-job-get", rc, &want, 1, false);
 	rpt_nl_close(&nl);
-out:
-	rpt_get_counts(&counts[0], &counts[1]);
-	if (write(wfd, counts, sizeof(counts)) != sizeof(counts))
-		_exit(2);
-	fflush(stdout);
-	_exit(0);
 }
 
 int rpt_cmd_check_perm(int argc, char **argv)
 {
 	struct rpt_reply r[4];
-	unsigned int nr = 4, counts[2];
+	unsigned int nr = 4;
 	struct rpt_nl nl;
-	int fds[2], status, n;
 	u32 sid, id = 1;
-	pid_t pid;
-	int rc;
+	int rc, n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (rpt_setup_session(&nl, 0, 0, "check-perm", &sid))
@@ -100,25 +90,7 @@ int rpt_cmd_check_perm(int argc, char **argv)
 	if (!rpt_check(!rc && nr == 1 && !r[0].status, "root-announce",
 		       "%s, %u replies", rdpprn_errname(rc), nr))
 		return rpt_summary();
-	if (pipe(fds))
-		rpt_die("pipe: %s", strerror(errno));
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		rpt_die("fork: %s", strerror(errno));
-	if (!pid) {
-		close(fds[0]);
-		perm_child(sid, fds[1]);
-	}
-	close(fds[1]);
-	n = read(fds[0], counts, sizeof(counts));
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	if (n == sizeof(counts))
-		rpt_add_counts(counts[0], counts[1]);
-	else
-		rpt_not_ok("unprivileged-child", "the child died (status 0x%x)",
-			   status);
+	rpt_in_child("unprivileged-child", perm_child, &sid);
 	n = rpt_count_devices(&nl, sid);
 	rpt_check(n == 1, "unprivileged-changed-nothing",
 		  "session has %d devices, want 1", n);

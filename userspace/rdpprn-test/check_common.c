@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -163,15 +164,59 @@ int rpt_announce_simple(struct rpt_nl *nl, u32 sid, const u32 *ids,
 	return rc;
 }
 
+/*
+ * The child starts with our counts (fork copies them): it sends only what
+ * it added, so that every check is counted once.
+ */
+void rpt_in_child(const char *name, void (*fn)(void *arg), void *arg)
+{
+	unsigned int base[2], counts[2];
+	int fds[2], status = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds))
+		rpt_die("pipe: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		rpt_die("fork: %s", strerror(errno));
+	if (!pid) {
+		close(fds[0]);
+		rpt_get_counts(&base[0], &base[1]);
+		fn(arg);
+		rpt_get_counts(&counts[0], &counts[1]);
+		counts[0] -= base[0];
+		counts[1] -= base[1];
+		fflush(stdout);
+		if (write(fds[1], counts, sizeof(counts)) != sizeof(counts))
+			_exit(2);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], counts, sizeof(counts));
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (n == sizeof(counts))
+		rpt_add_counts(counts[0], counts[1]);
+	else
+		rpt_not_ok(name, "the child died (status 0x%x)", status);
+}
+
 /* ---- blocking calls in a thread ------------------------------------------ */
 
 static void *rpt_async_main(void *arg)
 {
 	struct rpt_async *a = arg;
 	u64 t0 = rdpprn_now_ms();
+	int err = 0, ffd = -1;
 	ssize_t ret = 0;
-	int err = 0;
 
+	/* this thread's own fail-nth, armed last: only the call may fail */
+	if (a->fail_nth) {
+		ffd = rpt_fail_nth_open();
+		a->fail_left = ffd < 0 ? ffd : rpt_fail_nth_set(ffd, a->fail_nth);
+	}
 	switch (a->op) {
 	case RPT_OP_OPEN:
 		ret = open(a->path, a->flags | O_CLOEXEC);
@@ -188,6 +233,12 @@ static void *rpt_async_main(void *arg)
 	}
 	if (ret < 0)
 		err = errno;
+	if (ffd >= 0) {
+		if (!a->fail_left)
+			a->fail_left = rpt_fail_nth_get(ffd);
+		rpt_fail_nth_set(ffd, 0);
+		close(ffd);
+	}
 	pthread_mutex_lock(&a->lock);
 	a->ret = ret;
 	a->err = err;

@@ -66,6 +66,22 @@ static const char rpt_help[] =
 "                  closing with jobs in flight\n"
 "check-perm        every command fails with EPERM as uid 65534\n"
 "check-dump        SESSION_GET/DEVICE_GET/JOB_GET contents, monitor events\n"
+"check-faults [--only OP] [--verbose]\n"
+"                  fault injection (fail-nth): every allocation of each of\n"
+"                  session-new, announce, open, create-response, write,\n"
+"                  write-response, close, close-response, remove-open-job,\n"
+"                  session-del-open-jobs fails once; each must end clean\n"
+"                  (an out-of-memory errno, nothing half-made) and the\n"
+"                  session work after it. \"# faults: OP: N sites failed\"\n"
+"hostile [--count N] [--seed S] [--vectors DIR] [--writers N]\n"
+"                  a hostile client behind a root helper: N PDUs (100000)\n"
+"                  into its own session (mutated vectors, truncations,\n"
+"                  bad lengths, random bytes, wrong answers to its live\n"
+"                  requests, announces, removes) while N writers (2)\n"
+"                  print to its printers; \"# hostile: N PDUs sent, N\n"
+"                  refused, N accepted\"; DIR defaults to $IT_DIR/vectors\n"
+"check-monitor-perm  uid 65534 cannot join the monitor group (setsockopt,\n"
+"                  bind); root still receives its events\n"
 "  Each prints \"ok - NAME\" or \"not ok - NAME: WHY\" per check and\n"
 "  \"N passed, N failed\"; exit status 1 on any failure.\n"
 "\n"
@@ -80,7 +96,35 @@ static const char rpt_help[] =
 "as-user UID GID [--] CMD [ARGS]\n"
 "  run CMD with that uid/gid, no supplementary groups, no capabilities.\n"
 "gen FILE SIZE [SEED]\n"
-"  write SIZE pseudo-random bytes (fast under emulation).\n";
+"  write SIZE pseudo-random bytes (fast under emulation).\n"
+"\n"
+"Hostile callers (no privileges needed unless noted):\n"
+"signal-writer [--alarm-us N] [--children N [--child-step-ms N]] DEV FILE\n"
+"  write FILE and close() while SIGALRM fires every N us and N children\n"
+"  exit during the close (handlers without SA_RESTART); prints RESULT\n"
+"  open= write= close= bytes= signals= close_signals= close_ms=.\n"
+"fd-in-flight DEV FILE\n"
+"  write FILE, send the fd over a socketpair without receiving it, close\n"
+"  it (drains only), close the sockets: the file is released with no\n"
+"  committing close(). RESULT open= write= send= close= bytes=.\n"
+"dup-close [--rounds N] DEV FILE\n"
+"  N jobs, each closed through two dup'ed fds by two threads at once\n"
+"  (every other one fsync()ed first); ROUND lines, RESULT rounds= bad=\n"
+"  bytes=.\n"
+"open-storm [--count N] [--alarm-us N] DEV\n"
+"  N opens, each interrupted by SIGALRM after N us; STORM tries= eintr=\n"
+"  ebusy= ok= other= eintr_before_ebusy= last_other= ms=.\n"
+"session-info SID\n"
+"  SESSION id= orphans= devices= errors= state= (root; - if not sent).\n"
+"path-reopen DEV GO_FILE [TEXT]\n"
+"  hold DEV with O_PATH, wait for GO_FILE, reopen /proc/self/fd/N for\n"
+"  writing (HELD, REOPEN errno=, WROTE lines); writes TEXT if it opens.\n"
+"attack --own DEV --bad DEV --victim DEV --dir DIR [--seconds S]\n"
+"       [--tries N]\n"
+"  an unprivileged owner of the two DEVs: open floods (max_jobs),\n"
+"  poll/epoll and write storms against misbehaving clients, every way\n"
+"  into the victim's printer (O_PATH reopen, link, mknod, user\n"
+"  namespace); ok / not ok lines.\n";
 
 struct rpt_cmd {
 	const char *name;
@@ -95,10 +139,20 @@ static const struct rpt_cmd rpt_cmds[] = {
 	{ "check-session", rpt_cmd_check_session },
 	{ "check-perm", rpt_cmd_check_perm },
 	{ "check-dump", rpt_cmd_check_dump },
+	{ "check-monitor-perm", rpt_cmd_check_monitor_perm },
+	{ "check-faults", rpt_cmd_check_faults },
+	{ "hostile", rpt_cmd_hostile },
 	{ "write-file", rpt_cmd_write_file },
 	{ "poll-check", rpt_cmd_poll_check },
 	{ "as-user", rpt_cmd_as_user },
 	{ "gen", rpt_cmd_gen },
+	{ "signal-writer", rpt_cmd_signal_writer },
+	{ "fd-in-flight", rpt_cmd_fd_in_flight },
+	{ "dup-close", rpt_cmd_dup_close },
+	{ "open-storm", rpt_cmd_open_storm },
+	{ "session-info", rpt_cmd_session_info },
+	{ "path-reopen", rpt_cmd_path_reopen },
+	{ "attack", rpt_cmd_attack },
 };
 
 int main(int argc, char **argv)

@@ -90,11 +90,13 @@ static enum rpt_attr_kind rpt_attr_kind(int type)
 	case RDPPRN_A_JOB_STATE:
 	case RDPPRN_A_PID:
 	case RDPPRN_A_SESSION_STATE:
+	case RDPPRN_A_ORPHANS:
 		return RPT_AK_U32;
 	case RDPPRN_A_JOBS:
 	case RDPPRN_A_BYTES:
 	case RDPPRN_A_ERRORS:
 	case RDPPRN_A_QUEUED:
+	case RDPPRN_A_INCOMPLETE:
 		return RPT_AK_U64;
 	case RDPPRN_A_CLIENT_NAME:
 	case RDPPRN_A_DEV_NAME:
@@ -265,8 +267,18 @@ static int rpt_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	struct nlmsghdr *hdr = (struct nlmsghdr *)((u8 *)e - NLMSG_HDRLEN);
 	struct rpt_nl *nl = arg;
 
-	if (e->msg.nlmsg_seq != nl->seq)
+	if (e->msg.nlmsg_seq != nl->seq) {
+		/* the answer to a request sent with rpt_send_pdu_nowait() */
+		if (nl->hooks && nl->hooks->async_err && e->error) {
+			char msg[RPT_EXTACK_LEN];
+
+			rpt_extack(hdr, e, msg, sizeof(msg));
+			nl->hooks->async_err(nl, e->msg.nlmsg_seq,
+					     e->error < 0 ? e->error : -e->error,
+					     msg);
+		}
 		return NL_SKIP;
+	}
 	nl->err = e->error < 0 ? e->error : -e->error;
 	rpt_extack(hdr, e, nl->extack, sizeof(nl->extack));
 	nl->done = true;
@@ -443,10 +455,38 @@ static int rpt_nl_wait_input(struct rpt_nl *nl, int timeout_ms)
 	return rpt_nl_drain(nl);
 }
 
+/*
+ * Arms the sending thread's fail-nth right before the request goes out
+ * and reads it back right after: the kernel handles a request inside
+ * sendmsg(), so the window holds exactly the request's fault-injection
+ * points and none of the receive path's.
+ */
+static int rpt_nl_send_armed(struct rpt_nl *nl, struct nl_msg *msg,
+			     bool *armed)
+{
+	struct rpt_nl_hooks *hk = nl->hooks;
+	int rc;
+
+	*armed = hk && hk->fail_nth &&
+		 !rpt_fail_nth_set(hk->fail_fd, hk->fail_nth);
+	if (hk)
+		hk->fail_nth = 0;
+	if (*armed)
+		hk->ack_lost = false;
+	rc = nl_send_auto(nl->sk, msg);
+	if (*armed) {
+		hk->fail_left = rpt_fail_nth_get(hk->fail_fd);
+		rpt_fail_nth_set(hk->fail_fd, 0);
+	}
+	return rc;
+}
+
 static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 			   struct rpt_obj **out)
 {
+	unsigned int overruns = nl->overruns;
 	u64 deadline;
+	bool armed;
 	int rc;
 
 	nl->done = false;
@@ -455,7 +495,7 @@ static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 	nl->collect = !!out;
 	nl->replies = NULL;
 	nl->rtail = NULL;
-	rc = nl_send_auto(nl->sk, msg);
+	rc = rpt_nl_send_armed(nl, msg, &armed);
 	if (rc < 0) {
 		nlmsg_free(msg);
 		rc = rpt_nlerr_to_errno(rc);
@@ -478,6 +518,18 @@ static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 		if (rc && rc != -ETIMEDOUT && rc != -EINTR)
 			break;
 		rc = 0;
+		/*
+		 * A failed allocation of the ACK in netlink_ack() is reported
+		 * as ENOBUFS on the socket instead: no answer will come.
+		 */
+		if (armed && !nl->hooks->fail_left &&
+		    nl->overruns != overruns && !nl->done) {
+			nl->hooks->ack_lost = true;
+			snprintf(nl->extack, sizeof(nl->extack),
+				 "(answer lost: ENOBUFS on the socket)");
+			nl->err = -ENOBUFS;
+			nl->done = true;
+		}
 	}
 	if (!nl->done) {
 		snprintf(nl->extack, sizeof(nl->extack),
@@ -613,6 +665,34 @@ int rpt_send_pdu(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
 {
 	return rpt_send_pdu_split(nl, session_id, pdu, len,
 				  RDPPRN_PDU_ATTR_MAX);
+}
+
+int rpt_send_pdu_nowait(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
+			size_t len)
+{
+	struct nl_msg *msg = rpt_nl_msg(nl, RDPPRN_CMD_PDU, false, len + 256);
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	int rc = -EMSGSIZE;
+
+	if (!nl->hooks)
+		rpt_die("%s() without hooks", __func__);
+	if (nla_put_u32(msg, RDPPRN_A_SESSION_ID, session_id) ||
+	    nla_put(msg, RDPPRN_A_PDU, (int)len, pdu))
+		goto out;
+	/*
+	 * nl_send() leaves the header alone (nl_send_auto() would ask for an
+	 * ACK): without NLM_F_ACK only a refusal is answered. The sequence
+	 * numbers count down from the top so that no answer can be taken
+	 * for a transaction's.
+	 */
+	hdr->nlmsg_flags = NLM_F_REQUEST;
+	hdr->nlmsg_seq = --nl->hooks->nowait_seq;
+	hdr->nlmsg_pid = nl->portid;
+	rc = nl_send(nl->sk, msg);
+	rc = rc < 0 ? rpt_nlerr_to_errno(rc) : 0;
+out:
+	nlmsg_free(msg);
+	return rc;
 }
 
 int rpt_get_sessions(struct rpt_nl *nl, u32 session_id, bool dump,

@@ -18,10 +18,14 @@
  *   pdu.c          building client PDUs (printer specs, lists, responses)
  *   serve.c        the client simulator behind "serve" (fault injection)
  *   tools.c        write-file, poll-check, as-user, gen
+ *   attack.c       signals during close, files released without one,
+ *                  orphan storms, stale nodes, an unprivileged attacker
  *   check_common.c helpers of the checks (check.h)
  *   check_pdu.c    check-malformed, check-announce
  *   check_io.c     check-io, check-session
  *   check_admin.c  check-perm, check-dump
+ *   check_faults.c check-faults (fail-nth fault injection)
+ *   hostile.c      hostile (a hostile client's PDU storm)
  */
 #ifndef RDPPRN_TEST_H
 #define RDPPRN_TEST_H
@@ -86,8 +90,21 @@ int rpt_read_text(const char *path, char *buf, size_t len);
 /* /sys/module/rdpprn/parameters/@name as a number, @def if unreadable */
 long long rpt_param(const char *name, long long def);
 int rpt_set_param(const char *name, const char *value);
+/* Only @uid/@gid from now on: no supplementary groups, no capabilities */
+int rpt_drop_privileges(u32 uid, u32 gid);
 
 void rpt_sleep_ms(unsigned int ms);
+
+/*
+ * Fault injection (CONFIG_FAULT_INJECTION): /proc/thread-self/fail-nth
+ * of the calling thread. Writing N makes the N-th fault-injection point
+ * this thread passes fail; reading gives how many are left (0 once it
+ * fired). Open it before arming: open() has fault points of its own.
+ */
+int rpt_fail_nth_open(void);
+int rpt_fail_nth_set(int fd, unsigned int n);
+/* What is left, or -errno */
+int rpt_fail_nth_get(int fd);
 
 /* TAP-like reporting: "ok - name" / "not ok - name: why" */
 void rpt_ok(const char *name);
@@ -155,6 +172,7 @@ struct rpt_obj {
  * @queued: PDUs in the queue
  * @events: monitor-group notifications received
  * @overruns: ENOBUFS seen on the socket (kernel messages lost)
+ * @hooks: fault injection and no-wait PDUs (NULL: neither)
  */
 /*
  * The module's extack messages are string literals of at most 70
@@ -189,6 +207,32 @@ struct rpt_nl {
 	unsigned int queued;
 	struct rpt_obj *events;
 	unsigned int overruns;
+	struct rpt_nl_hooks *hooks;
+};
+
+/**
+ * struct rpt_nl_hooks - what a few callers hang on their socket
+ * @fail_fd: fault injection: fail-nth of the thread that sends
+ * @fail_nth: arm @fail_fd with this for the next request only (0: do not)
+ * @fail_left: what fail-nth held right after that request (0: it fired)
+ * @ack_lost: the armed request's fault cost its answer (ENOBUFS)
+ * @nowait_seq: sequence number of the last rpt_send_pdu_nowait()
+ * @async_err: called with the sequence number, errno and extack message
+ *	of each refusal of a request sent with rpt_send_pdu_nowait()
+ * @priv: the owner's pointer, for @async_err
+ *
+ * Kept apart so that struct rpt_nl stays small: checks hold two sockets
+ * in one 1 KiB stack frame.
+ */
+struct rpt_nl_hooks {
+	int fail_fd;
+	unsigned int fail_nth;
+	int fail_left;
+	bool ack_lost;
+	u32 nowait_seq;
+	void (*async_err)(struct rpt_nl *nl, u32 seq, int err,
+			  const char *extack);
+	void *priv;
 };
 
 /* Connects, resolves the family, enables extack; 0 or -errno */
@@ -210,6 +254,14 @@ int rpt_send_pdu_split(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
 		       size_t len, size_t piece);
 int rpt_send_pdu(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
 		 size_t len);
+/*
+ * RDPPRN_CMD_PDU without asking for an ACK and without waiting: the
+ * kernel handles it within the sendmsg(), a refusal comes back later
+ * (rpt_nl_drain() hands it to @nl->hooks->async_err). Needs @nl->hooks.
+ * Returns sendmsg()'s 0 or -errno.
+ */
+int rpt_send_pdu_nowait(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
+			size_t len);
 /*
  * A raw request: @cmd with the attributes built by the caller-supplied
  * function (may be NULL); @dump sets NLM_F_DUMP; replies are collected
@@ -298,6 +350,11 @@ size_t rpt_completion(u8 *buf, u32 dev, u32 cid, u32 status);
 void rpt_put_le32(u8 *p, u32 v);
 u32 rpt_get_le32(const u8 *p);
 
+/* ---- tools.c ------------------------------------------------------------- */
+
+/* write() all of @len, waiting for POLLOUT on EAGAIN; 0 or -errno */
+int rpt_write_all(int fd, const u8 *p, size_t len, unsigned int *eagain);
+
 /* ---- subcommands --------------------------------------------------------- */
 
 int rpt_cmd_serve(int argc, char **argv);
@@ -311,5 +368,15 @@ int rpt_cmd_check_io(int argc, char **argv);
 int rpt_cmd_check_session(int argc, char **argv);
 int rpt_cmd_check_perm(int argc, char **argv);
 int rpt_cmd_check_dump(int argc, char **argv);
+int rpt_cmd_check_faults(int argc, char **argv);
+int rpt_cmd_hostile(int argc, char **argv);
+int rpt_cmd_signal_writer(int argc, char **argv);
+int rpt_cmd_fd_in_flight(int argc, char **argv);
+int rpt_cmd_dup_close(int argc, char **argv);
+int rpt_cmd_open_storm(int argc, char **argv);
+int rpt_cmd_session_info(int argc, char **argv);
+int rpt_cmd_path_reopen(int argc, char **argv);
+int rpt_cmd_check_monitor_perm(int argc, char **argv);
+int rpt_cmd_attack(int argc, char **argv);
 
 #endif /* RDPPRN_TEST_H */

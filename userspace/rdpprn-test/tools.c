@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,8 +23,7 @@ static const char *tool_call(int err, bool reached)
 	return reached ? rdpprn_errname(err) : "-";
 }
 
-/* write() all of @len, waiting for POLLOUT on EAGAIN; 0 or -errno */
-static int tool_write_all(int fd, const u8 *p, size_t len, unsigned int *eagain)
+int rpt_write_all(int fd, const u8 *p, size_t len, unsigned int *eagain)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -124,7 +122,7 @@ int rpt_cmd_write_file(int argc, char **argv)
 		}
 		if (!n)
 			break;
-		write_err = -tool_write_all(fd, buf, n, &eagain);
+		write_err = -rpt_write_all(fd, buf, n, &eagain);
 		if (write_err)
 			break;
 		total += n;
@@ -239,8 +237,7 @@ int rpt_cmd_as_user(int argc, char **argv)
 		i++;
 	if (i >= argc)
 		rpt_die("as-user: no command");
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
+	if (rpt_drop_privileges(uid, gid))
 		rpt_die("as-user: cannot switch to %u:%u: %s", uid, gid,
 			strerror(errno));
 	execvp(argv[i], argv + i);
