@@ -18,6 +18,7 @@
  * not this thread's and never fails here. GFP_KERNEL allocations only
  * count when failslab's ignore-gfp-wait is off (93-faults.sh does that).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -335,7 +336,12 @@ static int flt_sysfs(u32 sid, char *why, size_t len)
 		closedir(d);
 	d = n < 0 ? NULL : opendir("/dev");
 	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, "rdpprn", 6))
+		/*
+		 * Only the nodes, rdpprnN: /dev/rdpprn/ is the directory of
+		 * the udev links (70-rdpprn.rules), left by earlier suites.
+		 */
+		if (strncmp(e->d_name, "rdpprn", 6) ||
+		    !isdigit((unsigned char)e->d_name[6]))
 			continue;
 		snprintf(path, sizeof(path), "/sys/class/rdpprn/%s", e->d_name);
 		if (access(path, F_OK)) {
