@@ -139,7 +139,7 @@ def main():
     vdir = args.vectors
     readme = os.path.join(vdir, "README.md")
     if not os.path.isfile(readme):
-        die("%s not found (set SHARED= or VECTORS=)" % readme)
+        die("%s not found (set VECTORS=)" % readme)
     sections = parse_readme(readme)
 
     files = []

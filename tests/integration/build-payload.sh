@@ -18,9 +18,8 @@
 #       --add-bin /bin/udevadm
 #
 # or use tests/integration/vm.sh, which does both.
-# Environment: RDPPRN_JOBS (make -j, default 2); VECTORS (the shared test
-# vectors, default ../shared/protocol/vectors beside the checkout, as in
-# tests/Makefile).
+# Environment: RDPPRN_JOBS (make -j, default 2); VECTORS (the protocol
+# vectors, default tests/vectors, as in tests/Makefile).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,11 +35,11 @@ case $kernel in
 debug | stock61 | stock612) ;;
 *) echo "build-payload.sh: unknown kernel $kernel (debug, stock61, stock612)" >&2; exit 2 ;;
 esac
-vectors=${VECTORS:-$(cd "$root/.." && pwd)/shared/protocol/vectors}
+vectors=${VECTORS:-$root/tests/vectors}
 [ -r "$vectors/01_c2s_device_list_announce_3dev.hex" ] ||
 	{ echo "build-payload.sh: no test vectors in $vectors (set VECTORS)" >&2; exit 1; }
 
-tree=$(SHARED="$(cd "$vectors/../.." && pwd)" "$root/tests/vm/build-module.sh" "$kernel")
+tree=$("$root/tests/vm/build-module.sh" "$kernel")
 
 user=$root/build/user-static
 mkdir -p "$user"

@@ -29,7 +29,7 @@
 #include "rdpdr_test.h"
 
 #ifndef VECTORS_DIR
-#define VECTORS_DIR	"../shared/protocol/vectors"
+#define VECTORS_DIR	"../tests/vectors"
 #endif
 
 #define DEF	RDPDR_PRINTER_ANNOUNCE_FLAG_DEFAULTPRINTER

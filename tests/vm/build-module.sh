@@ -18,10 +18,7 @@
 #                           different RDPPRN_SRC, so as not to disturb
 #                           others using <repo>/build
 #              RDPPRN_JOBS  make -j (default 2)
-#              SHARED       the shared project folder with protocol/vectors,
-#                           which the KUnit module needs (default: the
-#                           "shared" folder next to RDPPRN_SRC; the copy in
-#                           build/ has no such neighbour)
+# The KUnit module's vectors come from the tree itself (tests/vectors).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -66,8 +63,7 @@ rsync -rlpgoD --checksum --delete \
 echo "$src" >"$stamp"
 
 log=$out/module-build.log
-shared=${SHARED:-$(cd "$src/.." && pwd)/shared}
-if ! make -C "$tree" -j"${RDPPRN_JOBS:-2}" KDIR="$kdir" SHARED="$shared" modules >"$log" 2>&1; then
+if ! make -C "$tree" -j"${RDPPRN_JOBS:-2}" KDIR="$kdir" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "build-module.sh: building rdpprn for $kernel ($kdir) failed" >&2
 	exit 1
