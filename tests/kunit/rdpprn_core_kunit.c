@@ -585,21 +585,29 @@ static void rdpprn_job_test(struct kunit *test)
  * Announce printer @id, open a job on it in a kthread and answer its
  * create with @status; the opener's result is in @o->job.
  */
-static void rdpprn_start_job(struct kunit *test, struct rdpprn_fixture *f,
-			     struct rdpprn_opener *o, u32 id, u32 status)
+static void rdpprn_add_printer(struct kunit *test, struct rdpprn_fixture *f,
+			       struct rdpprn_opener *o, u32 id)
 {
 	u8 *buf = rdpprn_kbuf(test);
-	unsigned int idx;
-	const u8 *pdu;
 	size_t len;
 
 	len = rdpprn_put_printer(buf, RDPPRN_KBUF, id, "PRN1", "Job", 0);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	/* The announce's reply was captured during rx: the create is next. */
-	idx = READ_ONCE(f->cap.n);
 	o->pdev = xa_load(&f->s->devices, id);
 	KUNIT_ASSERT_NOT_NULL(test, o->pdev);
 	init_completion(&o->done);
+}
+
+static void rdpprn_start_job(struct kunit *test, struct rdpprn_fixture *f,
+			     struct rdpprn_opener *o, u32 id, u32 status)
+{
+	unsigned int idx;
+	const u8 *pdu;
+	size_t len;
+
+	rdpprn_add_printer(test, f, o, id);
+	/* The announce's reply was captured during rx: the create is next. */
+	idx = READ_ONCE(f->cap.n);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_opener_fn, o,
 						    "rdpprn-kunit-open")));
 	pdu = rdpprn_cap_wait(f, idx, &len);
@@ -703,15 +711,9 @@ static void rdpprn_create_unsendable_test(struct kunit *test)
 {
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
-	u8 *buf = rdpprn_kbuf(test);
-	size_t len;
 
 	rdpprn_io_timeout = 1;
-	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 9, "PRN9", "Nine", 0);
-	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	o.pdev = xa_load(&f->s->devices, 9);
-	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
-	init_completion(&o.done);
+	rdpprn_add_printer(test, f, &o, 9);
 
 	rdpprn_cap_fail(f, -EAGAIN, -1);
 	rdpprn_run(test, &o, rdpprn_opener_fn);
@@ -773,17 +775,12 @@ static void rdpprn_orphan_limit_test(struct kunit *test)
 {
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
-	u8 *buf = rdpprn_kbuf(test);
 	const u8 *pdu;
 	size_t len;
 
 	rdpprn_io_timeout = 1;
 	rdpprn_max_orphans = 1;
-	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 11, "PRN1", "Silent", 0);
-	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	o.pdev = xa_load(&f->s->devices, 11);
-	KUNIT_ASSERT_NOT_NULL(test, o.pdev);
-	init_completion(&o.done);
+	rdpprn_add_printer(test, f, &o, 11);
 
 	/* The client never answers: the create is left as an orphan. */
 	rdpprn_run(test, &o, rdpprn_opener_fn);
@@ -812,15 +809,11 @@ static void rdpprn_orphan_close_retry_test(struct kunit *test)
 	struct rdpprn_opener o = {};
 	struct rdpdr_ioreq io;
 	struct rdpdr_err err;
-	u8 *buf = rdpprn_kbuf(test);
 	const u8 *pdu;
 	size_t len;
 
 	rdpprn_io_timeout = 1;
-	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 12, "PRN1", "Late", 0);
-	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
-	o.pdev = xa_load(&f->s->devices, 12);
-	init_completion(&o.done);
+	rdpprn_add_printer(test, f, &o, 12);
 	rdpprn_run(test, &o, rdpprn_opener_fn);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 6 * HZ));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -ETIMEDOUT);
