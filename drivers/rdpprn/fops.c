@@ -52,7 +52,7 @@ static int rdpprn_open(struct inode *inode, struct file *file)
 	ret = rdpprn_may_open(pdev);
 	if (ret)
 		return ret;
-	job = rdpprn_job_open(pdev);
+	job = rdpprn_job_open(pdev, file->f_flags & O_NONBLOCK);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
 	file->private_data = job;

@@ -19,6 +19,15 @@
  * the session's orphan_work; all of it for at most io_timeout, after
  * which the job fails with ETIMEDOUT.
  *
+ * Jobs on one printer run one after another, in the order of their
+ * open(), and a printer has at most one request awaiting its answer
+ * (with the default window of 1): real clients take no more. FreeRDP's
+ * printers answer a second create with STATUS_PRINT_QUEUE_FULL while a
+ * job is open, and their per-printer thread pops one request from a LIFO
+ * list per wake-up, so a second outstanding request can be answered out
+ * of order or not at all. A job waits in RDPPRN_JOB_QUEUED until
+ * rdpprn_queue_advance() gives it the printer.
+ *
  * All job state is under session->lock. Waiters read it with READ_ONCE()
  * and every change that can end a wait is followed by wake_up_all().
  */
@@ -36,6 +45,7 @@ static const char * const rdpprn_job_states[] = {
 	[RDPPRN_JOB_CLOSED] = "closed",
 	[RDPPRN_JOB_FAILED] = "failed",
 	[RDPPRN_JOB_GONE] = "gone",
+	[RDPPRN_JOB_QUEUED] = "queued",
 };
 
 const char *rdpprn_job_state_name(int state)
@@ -44,6 +54,72 @@ const char *rdpprn_job_state_name(int state)
 	    !rdpprn_job_states[state])
 		return "?";
 	return rdpprn_job_states[state];
+}
+
+/* ---- the printer's queue ------------------------------------------------- */
+
+/* Whether @job keeps the next job on its printer waiting. */
+static bool rdpprn_job_holds_printer(const struct rdpprn_job *job)
+{
+	switch (job->state) {
+	case RDPPRN_JOB_CREATING:
+	case RDPPRN_JOB_OPEN:
+	case RDPPRN_JOB_CLOSING:
+		return true;
+	case RDPPRN_JOB_FAILED:
+		/* Its FileId is still to be closed. */
+		return job->have_file;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Whether a request sent to @device_id still awaits its answer, orphans
+ * included: a create whose open() gave up is still in the client's queue.
+ * A session has few requests outstanding (one per printer, max_orphans),
+ * so a walk is cheaper than keeping counts in step.
+ */
+static bool rdpprn_device_busy(struct rdpprn_session *s, u32 device_id)
+{
+	struct rdpprn_irp *irp;
+	unsigned long idx;
+
+	xa_for_each(&s->irps, idx, irp)
+		if (irp->device_id == device_id)
+			return true;
+	return false;
+}
+
+/**
+ * rdpprn_queue_advance() - give a printer to its next queued job
+ * @pdev: the printer, session->lock held
+ *
+ * The first queued job, in the order of open(), gets the printer once no
+ * earlier job holds it and the client has answered every request sent to
+ * the device. Called wherever one of those conditions may have changed.
+ */
+static void rdpprn_queue_advance(struct rdpprn_device *pdev)
+{
+	struct rdpprn_session *s = pdev->session;
+	struct rdpprn_job *job, *next = NULL;
+
+	lockdep_assert_held(&s->lock);
+	if (pdev->dead || s->dead)
+		return;
+	list_for_each_entry(job, &pdev->job_list, node) {
+		if (job->state == RDPPRN_JOB_QUEUED) {
+			next = job;
+			break;
+		}
+		if (rdpprn_job_holds_printer(job))
+			return;
+	}
+	if (!next || rdpprn_device_busy(s, pdev->device_id))
+		return;
+	WRITE_ONCE(next->state, RDPPRN_JOB_CREATING);
+	atomic64_inc(&pdev->jobs);
+	wake_up_all(&next->wq);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -102,6 +178,19 @@ static void rdpprn_irp_free(struct rdpprn_session *s, struct rdpprn_irp *irp)
 	kfree(irp);
 }
 
+/*
+ * A request to @device_id is over: the printer may be free for its next
+ * job. Called once what the answer causes is done (a late create's
+ * FileId is closed first), so nothing slips in between.
+ */
+static void rdpprn_device_answered(struct rdpprn_session *s, u32 device_id)
+{
+	struct rdpprn_device *pdev = xa_load(&s->devices, device_id);
+
+	if (pdev)
+		rdpprn_queue_advance(pdev);
+}
+
 static void rdpprn_job_touch(struct rdpprn_job *job)
 {
 	job->progress = jiffies;
@@ -149,6 +238,9 @@ static int rdpprn_send_create(struct rdpprn_job *job)
 	struct rdpprn_irp *irp;
 	int len, ret;
 
+	/* The printer went away while the job waited for it. */
+	if (job->state != RDPPRN_JOB_CREATING)
+		return -ENODEV;
 	irp = rdpprn_irp_alloc(s, job, IRP_MJ_CREATE, job->pdev->device_id);
 	if (!irp)
 		return -ENOMEM;
@@ -245,6 +337,16 @@ static void rdpprn_close_orphan(struct rdpprn_session *s, u32 device_id,
 	rdpprn_irp_free(s, irp);
 }
 
+/* An orphan is given up: its printer no longer waits for the answer. */
+static void rdpprn_orphan_forget(struct rdpprn_session *s,
+				 struct rdpprn_irp *irp)
+{
+	u32 device_id = irp->device_id;
+
+	rdpprn_irp_free(s, irp);
+	rdpprn_device_answered(s, device_id);
+}
+
 /**
  * rdpprn_orphan_work() - keep a session's orphaned requests bounded
  * @work: the session's orphan_work
@@ -286,11 +388,11 @@ void rdpprn_orphan_work(struct work_struct *work)
 			}
 			pr_warn("rdpprn: session %u: FileId %u of device %u left open: close not sent (%d)\n",
 				s->id, irp->file_id, irp->device_id, ret);
-			rdpprn_irp_free(s, irp);
+			rdpprn_orphan_forget(s, irp);
 			continue;
 		}
 		if (time_after_eq(jiffies, irp->since + timeout))
-			rdpprn_irp_free(s, irp);
+			rdpprn_orphan_forget(s, irp);
 	}
 	if (unsent)
 		rdpprn_orphan_arm(s, msecs_to_jiffies(RDPPRN_RETRY_MS));
@@ -452,6 +554,7 @@ void rdpprn_job_fail_locked(struct rdpprn_job *job, int state, int error)
 	}
 	WRITE_ONCE(job->state, state);
 	wake_up_all(&job->wq);
+	rdpprn_queue_advance(job->pdev);
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_fail_locked);
 
@@ -543,6 +646,7 @@ static void rdpprn_close_done(struct rdpprn_job *job,
 	}
 	WRITE_ONCE(job->state, RDPPRN_JOB_CLOSED);
 	wake_up_all(&job->wq);
+	rdpprn_queue_advance(job->pdev);
 }
 
 /**
@@ -627,6 +731,7 @@ int rdpprn_job_completion(struct rdpprn_session *s, const u8 *pdu,
 			}
 			NL_SET_ERR_MSG(extack,
 				       "write Length exceeds the bytes requested");
+			rdpprn_device_answered(s, device_id);
 			return -EINVAL;
 		}
 		if (job)
@@ -638,6 +743,7 @@ int rdpprn_job_completion(struct rdpprn_session *s, const u8 *pdu,
 	}
 	if (job)
 		rdpprn_job_touch(job);
+	rdpprn_device_answered(s, device_id);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_completion);
@@ -667,6 +773,7 @@ static void rdpprn_job_unlink(struct rdpprn_job *job)
 	/* A removed printer stops counting when its last job ends. */
 	if (pdev->dead && list_empty(&pdev->job_list))
 		rdpprn_account_uncharge(pdev);
+	rdpprn_queue_advance(pdev);
 }
 
 /* The end of a job that was opened: count it, unlink it, free it. */
@@ -746,18 +853,27 @@ static bool rdpprn_job_created(struct rdpprn_job *job)
 	return READ_ONCE(job->state) != RDPPRN_JOB_CREATING;
 }
 
+static bool rdpprn_job_granted(struct rdpprn_job *job)
+{
+	return READ_ONCE(job->state) != RDPPRN_JOB_QUEUED;
+}
+
 /**
  * rdpprn_job_open() - start a print job
  * @pdev: the printer; the job takes a reference
+ * @nonblock: fail with -EAGAIN rather than wait for an earlier job
  *
- * Sends IRP_MJ_CREATE and waits for the client's answer. The wait is
- * interruptible; the client's silence is bounded by io_timeout.
+ * Queues the job behind the printer's earlier ones and waits for its
+ * turn, then sends IRP_MJ_CREATE and waits for the client's answer. Both
+ * waits are interruptible; the turn comes when the earlier jobs end, the
+ * client's silence is bounded by io_timeout.
  *
  * Return: the job, or an ERR_PTR: the errno the client's status maps to,
- * -ETIMEDOUT, -ENODEV when the printer is gone, -EBUSY at max_jobs or at
- * max_orphans, -ENOMEM, -ERESTARTSYS on a signal.
+ * -ETIMEDOUT, -ENODEV when the printer is gone, -EBUSY at max_jobs (open
+ * and queued) or at max_orphans, -EAGAIN when @nonblock and the printer
+ * is busy, -ENOMEM, -ERESTARTSYS on a signal.
  */
-struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev)
+struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev, bool nonblock)
 {
 	struct rdpprn_session *s = pdev->session;
 	struct rdpprn_job *job;
@@ -774,7 +890,7 @@ struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev)
 	get_device(&pdev->dev);
 	job->pdev = pdev;
 	job->s = s;
-	job->state = RDPPRN_JOB_CREATING;
+	job->state = RDPPRN_JOB_QUEUED;
 	job->pid = task_tgid_vnr(current);
 	INIT_LIST_HEAD(&job->irps);
 	INIT_LIST_HEAD(&job->node);
@@ -794,14 +910,20 @@ struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev)
 	} else {
 		list_add_tail(&job->node, &pdev->job_list);
 		pdev->nr_jobs++;
-		atomic64_inc(&pdev->jobs);
+		rdpprn_queue_advance(pdev);
+		if (nonblock && job->state == RDPPRN_JOB_QUEUED) {
+			rdpprn_job_unlink(job);
+			ret = -EAGAIN;
+		}
 	}
 	mutex_unlock(&s->lock);
 	if (ret)
 		goto out_free;
 
-	ret = rdpprn_job_send_sync(job, rdpprn_send_create,
-				   TASK_INTERRUPTIBLE);
+	ret = rdpprn_job_wait(job, rdpprn_job_granted, TASK_INTERRUPTIBLE);
+	if (!ret)
+		ret = rdpprn_job_send_sync(job, rdpprn_send_create,
+					   TASK_INTERRUPTIBLE);
 	if (!ret)
 		ret = rdpprn_job_wait(job, rdpprn_job_created,
 				      TASK_INTERRUPTIBLE);
@@ -863,6 +985,7 @@ int rdpprn_job_close(struct rdpprn_job *job, unsigned int state)
 		job->have_file = false;
 		if (job->state != RDPPRN_JOB_GONE)
 			WRITE_ONCE(job->state, RDPPRN_JOB_FAILED);
+		rdpprn_queue_advance(job->pdev);
 	}
 	job->committed = true;
 	mutex_unlock(&s->lock);

@@ -21,7 +21,7 @@ EXPORT_SYMBOL_IF_KUNIT(rdpprn_max_printers);
 
 unsigned int rdpprn_max_jobs = 8;
 module_param_named(max_jobs, rdpprn_max_jobs, uint, 0644);
-MODULE_PARM_DESC(max_jobs, "Most open jobs per printer (default 8)");
+MODULE_PARM_DESC(max_jobs, "Most jobs per printer, open and queued (default 8)");
 
 unsigned int rdpprn_max_announce = 256;
 module_param_named(max_announce, rdpprn_max_announce, uint, 0644);

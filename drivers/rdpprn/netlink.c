@@ -494,6 +494,28 @@ static int rdpprn_nl_job_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return rdpprn_nl_walk_devices(skb, cb, rdpprn_nl_fill_jobs_cb);
 }
 
+static int rdpprn_nl_printer_cache(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *config = info->attrs[RDPPRN_A_CONFIG];
+	struct nlattr *name = info->attrs[RDPPRN_A_PRINTER_NAME];
+	struct rdpprn_session *s;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RDPPRN_A_DEVICE_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, RDPPRN_A_CACHE_EVENT))
+		return -EINVAL;
+	s = rdpprn_nl_session(info);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = rdpprn_cache_send(s, nla_get_u32(info->attrs[RDPPRN_A_DEVICE_ID]),
+				nla_get_u32(info->attrs[RDPPRN_A_CACHE_EVENT]),
+				config ? nla_data(config) : NULL,
+				config ? nla_len(config) : 0,
+				name ? nla_data(name) : NULL, info->extack);
+	rdpprn_session_put(s);
+	return ret;
+}
+
 static const struct nla_policy rdpprn_session_new_policy[RDPPRN_A_MAX + 1] = {
 	[RDPPRN_A_UID] = { .type = NLA_U32 },
 	[RDPPRN_A_GID] = { .type = NLA_U32 },
@@ -508,6 +530,16 @@ static const struct nla_policy rdpprn_session_policy[RDPPRN_A_MAX + 1] = {
 static const struct nla_policy rdpprn_pdu_policy[RDPPRN_A_MAX + 1] = {
 	[RDPPRN_A_SESSION_ID] = { .type = NLA_U32 },
 	[RDPPRN_A_PDU] = { .type = NLA_BINARY, .len = RDPPRN_PDU_ATTR_MAX },
+};
+
+static const struct nla_policy rdpprn_cache_policy[RDPPRN_A_MAX + 1] = {
+	[RDPPRN_A_SESSION_ID] = { .type = NLA_U32 },
+	[RDPPRN_A_DEVICE_ID] = { .type = NLA_U32 },
+	[RDPPRN_A_CACHE_EVENT] = NLA_POLICY_RANGE(NLA_U32, RDPPRN_CACHE_ADD,
+						  RDPPRN_CACHE_RENAME),
+	[RDPPRN_A_CONFIG] = { .type = NLA_BINARY, .len = RDPPRN_PDU_ATTR_MAX },
+	[RDPPRN_A_PRINTER_NAME] = { .type = NLA_NUL_STRING,
+				    .len = RDPDR_MAX_UTF8_BYTES - 1 },
 };
 
 static const struct genl_ops rdpprn_ops[] = {
@@ -551,6 +583,13 @@ static const struct genl_ops rdpprn_ops[] = {
 		.cmd = RDPPRN_CMD_JOB_GET,
 		.dumpit = rdpprn_nl_job_dump,
 		.policy = rdpprn_session_policy,
+		.maxattr = RDPPRN_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = RDPPRN_CMD_PRINTER_CACHE,
+		.doit = rdpprn_nl_printer_cache,
+		.policy = rdpprn_cache_policy,
 		.maxattr = RDPPRN_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -8,6 +8,7 @@
  *               the transport that carries PDUs to the session owner
  *   session.c   sessions and the dispatch of client-to-server PDUs
  *   announce.c  Client Device List Announce / Remove: printers come and go
+ *   cache.c     printer cache data: the client keeps a printer's settings
  *   device.c    the character device, sysfs attributes and uevents
  *   fops.c      open/write/poll/flush/fsync/release on /dev/rdpprnN
  *   job.c       print jobs: I/O requests, completions, timeouts
@@ -274,6 +275,12 @@ int rdpprn_remove(struct rdpprn_session *s, const u8 *pdu, size_t len,
 void rdpprn_detach_device(struct rdpprn_device *pdev, struct list_head *gone);
 void rdpprn_reap_devices(struct list_head *gone);
 
+/* ---- cache.c ------------------------------------------------------------ */
+
+int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
+		      const u8 *config, size_t config_len,
+		      const char *new_name, struct netlink_ext_ack *extack);
+
 /* ---- job.c -------------------------------------------------------------- */
 
 /**
@@ -361,7 +368,7 @@ struct rdpprn_irp {
 
 extern struct workqueue_struct *rdpprn_wq;
 
-struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev);
+struct rdpprn_job *rdpprn_job_open(struct rdpprn_device *pdev, bool nonblock);
 int rdpprn_job_close(struct rdpprn_job *job, unsigned int state);
 void rdpprn_job_release(struct rdpprn_job *job);
 ssize_t rdpprn_job_write(struct rdpprn_job *job, struct iov_iter *from,

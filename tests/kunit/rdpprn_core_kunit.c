@@ -429,7 +429,7 @@ static int rdpprn_opener_fn(void *data)
 {
 	struct rdpprn_opener *o = data;
 
-	o->job = rdpprn_job_open(o->pdev);
+	o->job = rdpprn_job_open(o->pdev, false);
 	complete(&o->done);
 	return 0;
 }
@@ -946,6 +946,163 @@ static void rdpprn_release_unflushed_test(struct kunit *test)
 	}
 }
 
+/* ---- jobs on one printer run one after another ------------------------------------ */
+
+/* The state of the last job queued on @pdev. */
+static int rdpprn_last_job_state(struct rdpprn_fixture *f,
+				 struct rdpprn_device *pdev)
+{
+	int state;
+
+	mutex_lock(&f->s->lock);
+	state = list_last_entry(&pdev->job_list, struct rdpprn_job,
+				node)->state;
+	mutex_unlock(&f->s->lock);
+	return state;
+}
+
+/*
+ * A second open() waits, sending nothing, until the first job has ended:
+ * FreeRDP's printers refuse a second create with STATUS_PRINT_QUEUE_FULL.
+ * O_NONBLOCK gets EAGAIN meanwhile.
+ */
+static void rdpprn_job_queue_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener a = {}, b = {};
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	unsigned int idx;
+	const u8 *pdu;
+	size_t len;
+
+	rdpprn_start_job(test, f, &a, 20, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a.job));
+
+	b.pdev = a.pdev;
+	init_completion(&b.done);
+	idx = READ_ONCE(f->cap.n);
+	rdpprn_run(test, &b, rdpprn_opener_fn);
+	msleep(100);
+	KUNIT_EXPECT_FALSE(test, completion_done(&b.done));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), idx);
+	KUNIT_EXPECT_EQ(test, rdpprn_last_job_state(f, a.pdev),
+			RDPPRN_JOB_QUEUED);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rdpprn_job_open(a.pdev, true)),
+			-EAGAIN);
+
+	/* The first job ends: its close first, then the second create. */
+	rdpprn_run(test, &a, rdpprn_closer_fn);
+	pdu = rdpprn_cap_wait(f, idx, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(pdu, len, &io, &err), 0);
+	KUNIT_EXPECT_EQ(test, io.major_function, (u32)IRP_MJ_CLOSE);
+	msleep(50);
+	/* Nothing else goes to the printer before the close is answered. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), idx + 1);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&a.done, 2 * HZ));
+
+	pdu = rdpprn_cap_wait(f, idx + 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(pdu, len, &io, &err), 0);
+	KUNIT_EXPECT_EQ(test, io.major_function, (u32)IRP_MJ_CREATE);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 2, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 2 * HZ));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b.job));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&a.pdev->jobs), 2LL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rdpprn_job_open(a.pdev, true)),
+			-EAGAIN);
+
+	rdpprn_run(test, &b, rdpprn_closer_fn);
+	pdu = rdpprn_cap_wait(f, idx + 2, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&b.done, 2 * HZ));
+}
+
+/* A queued open() ends with ENODEV when the printer goes away. */
+static void rdpprn_job_queue_removed_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener a = {}, b = {};
+	unsigned int idx;
+	u8 rm[12];
+
+	rdpprn_start_job(test, f, &a, 21, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a.job));
+	b.pdev = a.pdev;
+	init_completion(&b.done);
+	rdpprn_run(test, &b, rdpprn_opener_fn);
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&b.done));
+
+	idx = READ_ONCE(f->cap.n);
+	KUNIT_ASSERT_EQ(test, rdpdr_build_devlist_remove(rm, sizeof(rm),
+							 (u32[]){ 21 }, 1), 12);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, rm, sizeof(rm)), 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(b.job), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(a.job, TASK_INTERRUPTIBLE),
+			-ENODEV);
+	rdpprn_job_release(a.job);
+	/* Nothing was sent to the removed printer. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), idx);
+}
+
+/*
+ * A create whose open() gave up stays in the client's queue: the next
+ * job waits until the client has answered it (and the late FileId is
+ * closed), so the printer never has two requests outstanding.
+ */
+static void rdpprn_job_queue_orphan_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	const u8 *pdu, *late;
+	size_t len, late_len;
+
+	rdpprn_io_timeout = 1;
+	rdpprn_add_printer(test, f, &o, 22);
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 6 * HZ));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(o.job), -ETIMEDOUT);
+	late = rdpprn_cap_wait(f, 1, &late_len);
+	KUNIT_ASSERT_NOT_NULL(test, late);
+
+	/* The next open() waits behind the orphaned create. */
+	rdpprn_io_timeout = 30;
+	rdpprn_run(test, &o, rdpprn_opener_fn);
+	msleep(100);
+	KUNIT_EXPECT_FALSE(test, completion_done(&o.done));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), 2U);
+
+	/* The late answer: its FileId is closed, then the new create goes. */
+	rdpprn_answer(test, f, late, late_len, STATUS_SUCCESS, 9, 0);
+	pdu = rdpprn_cap_wait(f, 2, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(pdu, len, &io, &err), 0);
+	KUNIT_EXPECT_EQ(test, io.major_function, (u32)IRP_MJ_CLOSE);
+	KUNIT_EXPECT_EQ(test, io.file_id, 9U);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), 3U);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	pdu = rdpprn_cap_wait(f, 3, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_ioreq(pdu, len, &io, &err), 0);
+	KUNIT_EXPECT_EQ(test, io.major_function, (u32)IRP_MJ_CREATE);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 10, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	rdpprn_run(test, &o, rdpprn_closer_fn);
+	pdu = rdpprn_cap_wait(f, 4, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+}
+
 static struct kunit_case rdpprn_ring_cases[] = {
 	KUNIT_CASE(rdpprn_ring_wrap_test),
 	KUNIT_CASE(rdpprn_ring_partial_ack_test),
@@ -977,6 +1134,9 @@ static struct kunit_case rdpprn_session_cases[] = {
 	KUNIT_CASE(rdpprn_reannounce_other_type_test),
 	KUNIT_CASE(rdpprn_detached_counted_test),
 	KUNIT_CASE(rdpprn_release_unflushed_test),
+	KUNIT_CASE(rdpprn_job_queue_test),
+	KUNIT_CASE(rdpprn_job_queue_removed_test),
+	KUNIT_CASE(rdpprn_job_queue_orphan_test),
 	{}
 };
 

@@ -421,6 +421,7 @@ int rpt_cmd_dup_close(int argc, char **argv)
  * @ok: opened (and closed again)
  * @eintr: interrupted by the signal
  * @ebusy: refused with EBUSY
+ * @eagain: refused with EAGAIN (O_NONBLOCK, the printer is busy)
  * @other: any other error, the last one in @last_other
  * @eintr_before_ebusy: interrupted opens before the first EBUSY
  * @last_other: errno
@@ -430,6 +431,7 @@ struct atk_tally {
 	unsigned int ok;
 	unsigned int eintr;
 	unsigned int ebusy;
+	unsigned int eagain;
 	unsigned int other;
 	unsigned int eintr_before_ebusy;
 	int last_other;
@@ -446,6 +448,8 @@ static void atk_tally_add(struct atk_tally *t, int err)
 			t->eintr_before_ebusy++;
 	} else if (err == EBUSY) {
 		t->ebusy++;
+	} else if (err == EAGAIN) {
+		t->eagain++;
 	} else {
 		t->other++;
 		t->last_other = err;
@@ -771,9 +775,84 @@ static int atk_open_own(const char *dev)
 	return open(dev, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
+/**
+ * struct atk_queuer - a blocking open() waiting in a printer's queue
+ * @dev: the printer's node
+ * @err: its errno, 0 if it opened
+ * @done: open() returned
+ * @thread: the thread
+ */
+struct atk_queuer {
+	const char *dev;
+	int err;
+	atomic_bool done;
+	pthread_t thread;
+};
+
+static void *atk_queuer_fn(void *arg)
+{
+	struct atk_queuer *q = arg;
+	int fd = open(q->dev, O_WRONLY | O_CLOEXEC);
+
+	q->err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	atomic_store(&q->done, true);
+	return NULL;
+}
+
 /*
- * Opens @tries jobs on the attacker's own printer; max_jobs of them may
- * succeed, the rest must be refused with EBUSY at once.
+ * While the attacker holds a job on the printer, blocking opens queue
+ * behind it: max_jobs - 1 of them wait, the rest are refused with EBUSY
+ * at once. A signal takes a waiting open() out of the queue (EINTR);
+ * it had sent nothing, so it leaves no orphan behind.
+ */
+static noinline_for_stack void
+atk_queue_flood(const char *dev, long long max_jobs, const char *name)
+{
+	unsigned int n = (unsigned int)max_jobs + 8, i, waiting = 0;
+	struct atk_queuer *q = rpt_xzalloc(sizeof(*q) * n);
+	struct atk_tally t = {}, late = {};
+
+	atk_catch(SIGUSR1);
+	for (i = 0; i < n; i++) {
+		q[i].dev = dev;
+		if (pthread_create(&q[i].thread, NULL, atk_queuer_fn, &q[i]))
+			rpt_die("pthread_create: %s", strerror(errno));
+	}
+	usleep(500 * 1000);
+	for (i = 0; i < n; i++) {
+		if (atomic_load(&q[i].done))
+			atk_tally_add(&t, q[i].err);
+		else
+			waiting++;
+	}
+	for (i = 0; i < n; i++) {
+		while (!atomic_load(&q[i].done)) {
+			pthread_kill(q[i].thread, SIGUSR1);
+			usleep(10 * 1000);
+		}
+		pthread_join(q[i].thread, NULL);
+	}
+	for (i = 0; i < n; i++)
+		atk_tally_add(&late, q[i].err);
+	rpt_check(waiting == max_jobs - 1 && t.ebusy == n - waiting, name,
+		  "%u of %u blocking opens waited, %u EBUSY, %u opened, %u other (last %s); max_jobs %lld",
+		  waiting, n, t.ebusy, t.ok, t.other,
+		  t.other ? atk_err(t.last_other) : "-", max_jobs);
+	rpt_check(late.eintr == waiting && late.ebusy == n - waiting,
+		  "attacker-queued-opens-interrupted",
+		  "%u EINTR, %u EBUSY, %u opened, %u other of %u",
+		  late.eintr, late.ebusy, late.ok, late.other, n);
+	signal(SIGUSR1, SIG_DFL);
+	free(q);
+}
+
+/*
+ * Opens @tries jobs on the attacker's own printer with O_NONBLOCK: the
+ * first holds the printer, every other one is refused with EAGAIN at
+ * once (jobs on a printer run one after another). Then blocking opens
+ * fill the printer's queue up to max_jobs.
  */
 static noinline_for_stack void
 atk_flood(struct atk_held *h, unsigned int tries, const char *name)
@@ -793,10 +872,11 @@ atk_flood(struct atk_held *h, unsigned int tries, const char *name)
 		else
 			close(fd);
 	}
-	rpt_check(t.ok == max_jobs && t.ebusy == tries - t.ok, name,
-		  "%u opened, %u EBUSY, %u other (last %s) of %u tries; max_jobs %lld",
-		  t.ok, t.ebusy, t.other, t.other ? atk_err(t.last_other) : "-",
-		  tries, max_jobs);
+	rpt_check(t.ok == 1 && t.eagain == tries - 1, name,
+		  "%u opened, %u EAGAIN, %u EBUSY, %u other (last %s) of %u tries",
+		  t.ok, t.eagain, t.ebusy, t.other,
+		  t.other ? atk_err(t.last_other) : "-", tries);
+	atk_queue_flood(h->dev, max_jobs, "attacker-queue-bounded-by-max-jobs");
 }
 
 /* A job that failed is closed (its error is its own) and replaced */
@@ -1064,8 +1144,8 @@ int rpt_cmd_attack(int argc, char **argv)
 
 	atk_tricks(u.victim, u.dir);
 	rpt_in_child("attacker-userns-child", atk_userns_child, &u);
-	atk_flood(&h[0], tries, "attacker-own-fds-bounded-by-max-jobs");
-	atk_flood(&h[1], tries, "attacker-bad-fds-bounded-by-max-jobs");
+	atk_flood(&h[0], tries, "attacker-own-one-job-at-a-time");
+	atk_flood(&h[1], tries, "attacker-bad-one-job-at-a-time");
 	atk_storm(h, 2, seconds, &x);
 	printf("# storm: %llu ms, %lu polls, %lu epolls, %lu writes",
 	       (unsigned long long)x.storm_ms, x.polls, x.epolls, x.writes);

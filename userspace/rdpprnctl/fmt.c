@@ -93,6 +93,7 @@ static const char *const ctl_job_states[] = {
 	[RDPPRN_JOB_CLOSED] = "closed",
 	[RDPPRN_JOB_FAILED] = "failed",
 	[RDPPRN_JOB_GONE] = "gone",
+	[RDPPRN_JOB_QUEUED] = "queued",
 };
 
 const char *ctl_job_state(u64 state)

@@ -51,6 +51,12 @@
  * @RDPPRN_CMD_JOB_GET: dump open print jobs.
  * @RDPPRN_CMD_SESSION_EVENT: notification on the "monitor" group: a
  *	session started or ended (%RDPPRN_A_SESSION_STATE).
+ * @RDPPRN_CMD_PRINTER_CACHE: ask the client to persist printer cache
+ *	data for printer %RDPPRN_A_DEVICE_ID of session %RDPPRN_A_SESSION_ID
+ *	(a DR_PRN_CACHE_DATA PDU, event %RDPPRN_A_CACHE_EVENT): add and
+ *	update carry %RDPPRN_A_CONFIG, rename the new name in
+ *	%RDPPRN_A_PRINTER_NAME. The client sends the data back as the
+ *	printer's CachedPrinterConfigData in a later session.
  * @__RDPPRN_CMD_MAX: internal
  * @RDPPRN_CMD_MAX: highest command
  */
@@ -65,6 +71,7 @@ enum rdpprn_cmd {
 	RDPPRN_CMD_DEVICE_DEL,
 	RDPPRN_CMD_JOB_GET,
 	RDPPRN_CMD_SESSION_EVENT,
+	RDPPRN_CMD_PRINTER_CACHE,
 
 	__RDPPRN_CMD_MAX,
 	RDPPRN_CMD_MAX = __RDPPRN_CMD_MAX - 1
@@ -102,6 +109,10 @@ enum rdpprn_cmd {
  *	whose answer is still awaited (bounded by the max_orphans parameter)
  * @RDPPRN_A_INCOMPLETE: u64, jobs of a device that ended without the
  *	client taking every byte and closing the job successfully
+ * @RDPPRN_A_CACHE_EVENT: u32, &enum rdpprn_cache_event
+ * @RDPPRN_A_CONFIG: binary, printer configuration for the client to
+ *	persist (opaque to rdpprn; at most the max_config parameter and
+ *	less than 64 KiB)
  * @__RDPPRN_A_MAX: internal
  * @RDPPRN_A_MAX: highest attribute
  */
@@ -133,6 +144,8 @@ enum rdpprn_attr {
 	RDPPRN_A_PAD,
 	RDPPRN_A_ORPHANS,
 	RDPPRN_A_INCOMPLETE,
+	RDPPRN_A_CACHE_EVENT,
+	RDPPRN_A_CONFIG,
 
 	__RDPPRN_A_MAX,
 	RDPPRN_A_MAX = __RDPPRN_A_MAX - 1
@@ -145,6 +158,20 @@ enum rdpprn_attr {
 #define RDPPRN_PRINTER_F_TSPRINTER	0x08
 #define RDPPRN_PRINTER_F_XPS		0x10
 
+/**
+ * enum rdpprn_cache_event - printer cache data events, values as on the wire
+ * @RDPPRN_CACHE_ADD: the client stores the printer's names and configuration
+ * @RDPPRN_CACHE_UPDATE: the client replaces the printer's configuration
+ * @RDPPRN_CACHE_DELETE: the client forgets the printer's cached data
+ * @RDPPRN_CACHE_RENAME: the client moves the cached data to a new name
+ */
+enum rdpprn_cache_event {
+	RDPPRN_CACHE_ADD = 1,
+	RDPPRN_CACHE_UPDATE,
+	RDPPRN_CACHE_DELETE,
+	RDPPRN_CACHE_RENAME,
+};
+
 /* Longest client name accepted in RDPPRN_A_CLIENT_NAME, terminator included */
 #define RDPPRN_CLIENT_NAME_MAX		256
 
@@ -156,6 +183,7 @@ enum rdpprn_attr {
  * @RDPPRN_JOB_CLOSED: the client confirmed the close
  * @RDPPRN_JOB_FAILED: the client refused, a request failed or timed out
  * @RDPPRN_JOB_GONE: the device or its session went away
+ * @RDPPRN_JOB_QUEUED: open() waits for an earlier job on the printer to end
  */
 enum rdpprn_job_state {
 	RDPPRN_JOB_CREATING = 1,
@@ -164,6 +192,7 @@ enum rdpprn_job_state {
 	RDPPRN_JOB_CLOSED,
 	RDPPRN_JOB_FAILED,
 	RDPPRN_JOB_GONE,
+	RDPPRN_JOB_QUEUED,
 };
 
 #endif /* _UAPI_LINUX_RDPPRN_H */
