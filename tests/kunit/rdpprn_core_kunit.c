@@ -1103,6 +1103,75 @@ static void rdpprn_job_queue_orphan_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
 }
 
+/* ---- printer cache data ----------------------------------------------------------- */
+
+/* The next captured PDU, parsed as printer cache data. */
+static void rdpprn_cache_next(struct kunit *test, struct rdpprn_fixture *f,
+			      unsigned int idx, struct rdpdr_cache_data *cd)
+{
+	struct rdpdr_err err;
+	const u8 *pdu;
+	size_t len;
+
+	pdu = rdpprn_cap_wait(f, idx, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_cache_data(pdu, len, cd, &err), 0);
+}
+
+/* Each event names the printer as the client announced it. */
+static void rdpprn_cache_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	static const u8 blob[] = { 1, 2, 3, 0, 5 };
+	struct rdpdr_cache_data cd;
+	char name[32];
+	u8 *buf = rdpprn_kbuf(test);
+	size_t len;
+
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, 30, "PRN3", "Cached", 0);
+	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
+
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_UPDATE,
+						blob, sizeof(blob), NULL,
+						NULL), 0);
+	rdpprn_cache_next(test, f, 1, &cd);
+	KUNIT_EXPECT_EQ(test, cd.event_id, (u32)RDPDR_UPDATE_PRINTER_EVENT);
+	rdpdr_str_to_utf8(&cd.update.printer_name, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "Cached");
+	KUNIT_EXPECT_EQ(test, cd.update.config_data_len, (u32)sizeof(blob));
+	KUNIT_EXPECT_EQ(test, memcmp(cd.update.config_data, blob,
+				     sizeof(blob)), 0);
+
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_ADD,
+						blob, sizeof(blob), NULL,
+						NULL), 0);
+	rdpprn_cache_next(test, f, 2, &cd);
+	KUNIT_EXPECT_EQ(test, cd.event_id, (u32)RDPDR_ADD_PRINTER_EVENT);
+	KUNIT_EXPECT_STREQ(test, cd.add.port_dos_name, "PRN3");
+	KUNIT_EXPECT_EQ(test, cd.add.cached_fields_len, (u32)sizeof(blob));
+
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_RENAME,
+						NULL, 0, "Renamed", NULL), 0);
+	rdpprn_cache_next(test, f, 3, &cd);
+	KUNIT_EXPECT_EQ(test, cd.event_id, (u32)RDPDR_RENAME_PRINTER_EVENT);
+	rdpdr_str_to_utf8(&cd.rename.new_printer_name, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "Renamed");
+
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_DELETE,
+						NULL, 0, NULL, NULL), 0);
+	rdpprn_cache_next(test, f, 4, &cd);
+	KUNIT_EXPECT_EQ(test, cd.event_id, (u32)RDPDR_DELETE_PRINTER_EVENT);
+
+	/* Refused: no such printer, an event without its data. */
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 31, RDPPRN_CACHE_DELETE,
+						NULL, 0, NULL, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_UPDATE,
+						NULL, 0, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_RENAME,
+						NULL, 0, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, f->cap.n, 5U);
+}
+
 static struct kunit_case rdpprn_ring_cases[] = {
 	KUNIT_CASE(rdpprn_ring_wrap_test),
 	KUNIT_CASE(rdpprn_ring_partial_ack_test),
@@ -1137,6 +1206,7 @@ static struct kunit_case rdpprn_session_cases[] = {
 	KUNIT_CASE(rdpprn_job_queue_test),
 	KUNIT_CASE(rdpprn_job_queue_removed_test),
 	KUNIT_CASE(rdpprn_job_queue_orphan_test),
+	KUNIT_CASE(rdpprn_cache_test),
 	{}
 };
 

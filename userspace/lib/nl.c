@@ -489,6 +489,33 @@ int rdpprn_nl_session_del(struct rdpprn_nl *nl, u32 session_id,
 	return rdpprn_nl_transact(nl, msg, NULL, NULL, res);
 }
 
+int rdpprn_nl_printer_cache(struct rdpprn_nl *nl,
+			    const struct rdpprn_nl_cache *c,
+			    struct rdpprn_nl_res *res)
+{
+	struct nl_msg *msg;
+
+	if (c->config_len > RDPPRN_PDU_ATTR_MAX) {
+		res->err = -EMSGSIZE;
+		snprintf(res->msg, sizeof(res->msg),
+			 "configuration over %d bytes", RDPPRN_PDU_ATTR_MAX);
+		return res->err;
+	}
+	msg = rdpprn_nl_msg(nl, RDPPRN_CMD_PRINTER_CACHE, 0,
+			    c->config_len + 4096 + 256);
+	if (!msg || nla_put_u32(msg, RDPPRN_A_SESSION_ID, c->session_id) ||
+	    nla_put_u32(msg, RDPPRN_A_DEVICE_ID, c->device_id) ||
+	    nla_put_u32(msg, RDPPRN_A_CACHE_EVENT, c->event) ||
+	    (c->config && nla_put(msg, RDPPRN_A_CONFIG, (int)c->config_len,
+				  c->config)) ||
+	    (c->new_name && nla_put_string(msg, RDPPRN_A_PRINTER_NAME,
+					   c->new_name))) {
+		nlmsg_free(msg);
+		return rdpprn_nl_nomsg(res);
+	}
+	return rdpprn_nl_transact(nl, msg, NULL, NULL, res);
+}
+
 int rdpprn_nl_send_pdu(struct rdpprn_nl *nl, u32 session_id, const u8 *pdu,
 		       size_t len, struct rdpprn_nl_res *res)
 {

@@ -133,6 +133,28 @@ int rdpprn_nl_session_del(struct rdpprn_nl *nl, u32 session_id,
  */
 int rdpprn_nl_send_pdu(struct rdpprn_nl *nl, u32 session_id, const u8 *pdu,
 		       size_t len, struct rdpprn_nl_res *res);
+/**
+ * struct rdpprn_nl_cache - one RDPPRN_CMD_PRINTER_CACHE request
+ * @session_id: the session
+ * @device_id: the client's DeviceId of the printer
+ * @event: &enum rdpprn_cache_event
+ * @config: configuration for add and update, else NULL
+ * @config_len: its length (less than 64 KiB)
+ * @new_name: the new printer name for rename, else NULL
+ */
+struct rdpprn_nl_cache {
+	u32 session_id;
+	u32 device_id;
+	u32 event;
+	const u8 *config;
+	size_t config_len;
+	const char *new_name;
+};
+
+/* RDPPRN_CMD_PRINTER_CACHE: the client is to persist printer cache data. */
+int rdpprn_nl_printer_cache(struct rdpprn_nl *nl,
+			    const struct rdpprn_nl_cache *c,
+			    struct rdpprn_nl_res *res);
 /*
  * A dump of @cmd (SESSION_GET, DEVICE_GET, JOB_GET), optionally of one
  * session (@session_id 0: all); every entry goes to @cb.

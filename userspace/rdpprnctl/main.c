@@ -17,6 +17,12 @@ static const char ctl_usage[] =
 "  monitor           printers and sessions as they come and go\n"
 "  delete SESSION    end a session: its printers go away, open jobs\n"
 "                    fail with ENODEV\n"
+"  cache SESSION DEVICEID add|update FILE\n"
+"  cache SESSION DEVICEID delete\n"
+"  cache SESSION DEVICEID rename NEWNAME\n"
+"                    ask the client to keep (add, update), forget or\n"
+"                    rename a printer's cached configuration; it comes\n"
+"                    back as cached_config in the next session\n"
 "\n"
 "  -j, --json        JSON: an array of objects (monitor: one object a\n"
 "                    line), with the keys of Documentation/rdpprnctl.rst\n"
@@ -42,6 +48,7 @@ static bool ctl_known(const char *cmd)
 {
 	static const char *const cmds[] = {
 		"sessions", "printers", "devices", "jobs", "monitor", "delete",
+		"cache",
 	};
 	size_t i;
 
@@ -61,6 +68,52 @@ static int ctl_delete(struct rdpprn_nl *nl, const char *arg)
 	if (!rdpprn_nl_session_del(nl, sid, &res))
 		return 0;
 	fprintf(stderr, "rdpprnctl: delete %u: %s%s%s\n", sid,
+		rdpprn_errname(res.err), res.msg[0] ? ": " : "", res.msg);
+	return 1;
+}
+
+/* cache SESSION DEVICEID EVENT [FILE|NEWNAME] */
+static int ctl_cache(struct rdpprn_nl *nl, int argc, char **argv)
+{
+	static const char *const events[] = {
+		[RDPPRN_CACHE_ADD] = "add",
+		[RDPPRN_CACHE_UPDATE] = "update",
+		[RDPPRN_CACHE_DELETE] = "delete",
+		[RDPPRN_CACHE_RENAME] = "rename",
+	};
+	struct rdpprn_nl_cache c = {};
+	struct rdpprn_nl_res res;
+	u8 *config = NULL;
+	size_t i;
+	int ret;
+
+	if (argc < 3 || rdpprn_parse_u32(argv[0], &c.session_id) ||
+	    !c.session_id || rdpprn_parse_u32(argv[1], &c.device_id))
+		ctl_bad("cache wants SESSION DEVICEID EVENT");
+	for (i = RDPPRN_CACHE_ADD; i < ARRAY_SIZE(events); i++)
+		if (!strcmp(argv[2], events[i]))
+			c.event = i;
+	if (!c.event)
+		ctl_bad("cache events: add, update, delete, rename");
+	if (argc != (c.event == RDPPRN_CACHE_DELETE ? 3 : 4))
+		ctl_bad("wrong number of arguments for this cache event");
+	if (c.event == RDPPRN_CACHE_RENAME) {
+		c.new_name = argv[3];
+	} else if (c.event != RDPPRN_CACHE_DELETE) {
+		ret = rdpprn_read_file(argv[3], RDPPRN_PDU_ATTR_MAX, &config,
+				       &c.config_len);
+		if (ret) {
+			fprintf(stderr, "rdpprnctl: %s: %s\n", argv[3],
+				rdpprn_errname(ret));
+			return 1;
+		}
+		c.config = config;
+	}
+	ret = rdpprn_nl_printer_cache(nl, &c, &res);
+	free(config);
+	if (!ret)
+		return 0;
+	fprintf(stderr, "rdpprnctl: cache %s: %s%s%s\n", argv[2],
 		rdpprn_errname(res.err), res.msg[0] ? ": " : "", res.msg);
 	return 1;
 }
@@ -96,7 +149,8 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (!ctl_known(cmd))
 		ctl_bad("unknown command");
-	if (strcmp(cmd, "delete") ? optind != argc : optind + 1 != argc)
+	if (!strcmp(cmd, "cache") ? optind >= argc :
+	    strcmp(cmd, "delete") ? optind != argc : optind + 1 != argc)
 		ctl_bad("wrong number of arguments");
 	if (rdpprn_nl_open(&nl, NULL, NULL, &res)) {
 		fprintf(stderr, "rdpprnctl: %s\n", res.msg);
@@ -110,6 +164,8 @@ int main(int argc, char **argv)
 		ret = ctl_show(&c, &nl, CTL_JOB, sid);
 	else if (!strcmp(cmd, "monitor"))
 		ret = ctl_monitor(&c, &nl);
+	else if (!strcmp(cmd, "cache"))
+		ret = ctl_cache(&nl, argc - optind, argv + optind);
 	else
 		ret = ctl_delete(&nl, argv[optind]);
 	rdpprn_nl_close(&nl);
