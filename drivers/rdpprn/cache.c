@@ -67,10 +67,11 @@ int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
 	size_t cap;
 	u8 *buf = NULL;
 	int ret, len, i;
+	bool rename = event == RDPPRN_CACHE_RENAME;
+	bool has_config = event == RDPPRN_CACHE_ADD ||
+			  event == RDPPRN_CACHE_UPDATE;
 
-	if ((event == RDPPRN_CACHE_RENAME) != !!new_name ||
-	    ((event == RDPPRN_CACHE_ADD || event == RDPPRN_CACHE_UPDATE) &&
-	     !config)) {
+	if (rename != !!new_name || (has_config && !config)) {
 		NL_SET_ERR_MSG(extack, "the event lacks its data");
 		return -EINVAL;
 	}
