@@ -1113,6 +1113,98 @@ static void sim_announce_hex(void **state)
 	assert_int_equal(h->sim.violations, 0);
 }
 
+/* ---- --freerdp-queue: requests straight into the simulator ------------- */
+
+static void fq_create(struct h *h, u32 cid)
+{
+	struct rdpdr_create_req r = { .io = { 1, 0, cid, 0, 0 } };
+	u8 pdu[64];
+	int n = rdpdr_build_create_req(pdu, sizeof(pdu), &r);
+
+	assert_int_equal(n, RDPDR_CREATE_REQ_FIXED);
+	sim_ioreq(&h->sim, pdu, (size_t)n);
+}
+
+static void fq_write(struct h *h, u32 file, u32 cid, u64 off)
+{
+	static const u8 data[4] = "ABCD";
+	struct rdpdr_write_req r = {
+		.io = { 1, file, cid, 0, 0 },
+		.length = sizeof(data), .offset = off, .data = data,
+	};
+	u8 pdu[64];
+	int n = rdpdr_build_write_req(pdu, sizeof(pdu), &r);
+
+	assert_true(n > 0);
+	sim_ioreq(&h->sim, pdu, (size_t)n);
+}
+
+static void fq_close(struct h *h, u32 file, u32 cid)
+{
+	struct rdpdr_ioreq io = { 1, file, cid, 0, 0 };
+	u8 pdu[64];
+	int n = rdpdr_build_close_req(pdu, sizeof(pdu), &io);
+
+	assert_true(n > 0);
+	sim_ioreq(&h->sim, pdu, (size_t)n);
+}
+
+/* Wake the printer thread; the answers as "cid:status " in @out */
+static void fq_run(struct h *h, char *out, size_t cap)
+{
+	struct rdpprn_frame f;
+	const char *why;
+	size_t len = 0;
+
+	sim_queue_run(&h->sim, rdpprn_now_ms());
+	out[0] = 0;
+	while (rdpprn_rx_next(&h->to_daemon, &f, &why) == 1) {
+		assert_true(f.len >= 16);
+		len += (size_t)snprintf(out + len, cap - len, "%u:%x ",
+					rdpprn_get_le32(f.data + 8),
+					rdpprn_get_le32(f.data + 12));
+	}
+}
+
+static void sim_freerdp_queue(void **state)
+{
+	struct h *h = *state;
+	char got[256];
+
+	h->so.fq = true;
+	sim_one_printer(h);
+	fq_create(h, 10);
+	/* nothing is answered before the printer thread runs */
+	assert_int_equal(rdpprn_rx_pending(&h->to_daemon), 0);
+	fq_run(h, got, sizeof(got));
+	assert_string_equal(got, "10:0 ");
+	/* a second job while one is open: FileId 0, PRINT_QUEUE_FULL */
+	fq_create(h, 11);
+	fq_run(h, got, sizeof(got));
+	assert_string_equal(got, "11:c00000c6 ");
+	/* two writes outstanding: one wake-up, the newer one first */
+	fq_write(h, 0, 12, 0);
+	fq_write(h, 0, 13, 4);
+	fq_run(h, got, sizeof(got));
+	assert_string_equal(got, "13:0 ");
+	/* the event was reset: the older write waits for the next request */
+	fq_run(h, got, sizeof(got));
+	assert_string_equal(got, "");
+	fq_write(h, 0, 14, 8);
+	fq_run(h, got, sizeof(got));
+	assert_string_equal(got, "14:0 ");
+	/* an unknown FileId: STATUS_UNSUCCESSFUL */
+	fq_close(h, 99, 15);
+	fq_run(h, got, sizeof(got));
+	assert_string_equal(got, "15:c0000001 ");
+	assert_int_equal(h->sim.violations, 1);
+	/* 13, 14 and 15 each overtook 12 */
+	sim_queue_report(&h->sim);
+	if (!sim_has(h, "QUEUE dev=1 irps=6 max_outstanding=2 queue_full=1 "
+		     "reordered=3 misplaced=2 stranded=1\n"))
+		fail_msg("QUEUE line wrong:\n%s", h->simout);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1155,6 +1247,7 @@ int main(void)
 		T(sim_remove_mid_job),
 		T(sim_garbage_survives),
 		T(sim_announce_hex),
+		T(sim_freerdp_queue),
 	};
 
 	return cmocka_run_group_tests_name("rdpprnd_session", tests, NULL,

@@ -554,6 +554,7 @@ int sim_finish(struct sim *s, const char *reason)
 	if (!s->reason)
 		s->reason = reason;
 	sim_jobs_end(s, "open");
+	sim_queue_report(s);
 	fprintf(s->out, "EXIT reason=%s jobs=%u bytes=%llu violations=%u\n",
 		s->reason, s->jobs_done, (unsigned long long)s->bytes,
 		s->violations);
@@ -566,6 +567,7 @@ int sim_finish(struct sim *s, const char *reason)
 void sim_free(struct sim *s)
 {
 	sim_jobs_end(s, "open");
+	sim_queue_free(s);
 	free(s->devs);
 	s->devs = NULL;
 	s->n_devs = 0;

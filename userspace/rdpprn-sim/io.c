@@ -6,11 +6,25 @@
  * error statuses, short and empty writes, delays, silence, removal of the
  * device and loss of the connection in the middle of a job.
  *
+ * --freerdp-queue queues the requests like FreeRDP's client printer
+ * (channels/printer/client/printer_main.c, 2.x and 3.x): the rdpdr thread
+ * pushes each IRP onto the printer's SList (LIFO) and sets a manual-reset
+ * event; the printer thread, once woken, resets the event, pops ONE IRP
+ * and handles it, then waits again. Requests that arrive before the pop
+ * share one wake-up: the newest is handled first, and the older ones stay
+ * on the list until a later wake-up reaches them (one more request per
+ * wake-up never does). A create while the printer has a job answers
+ * FileId 0 and STATUS_PRINT_QUEUE_FULL (the CUPS backend keeps one job per
+ * printer); writes ignore Offset; a write or close of an unknown FileId
+ * answers STATUS_UNSUCCESSFUL.
+ *
  *   CREATE dev=<id> file=<fileid> status=<ntstatus>
  *   JOB dev=<id> file=<fileid> bytes=<n> sha256=<hex> status=<s> writes=<n>
  *       status: closed, write-failed, close-failed, removed, open,
  *       disconnected
  *   REMOVED dev=<id>
+ *   QUEUE dev=<id> irps=<n> max_outstanding=<n> queue_full=<n>
+ *       reordered=<n> misplaced=<n> stranded=<n>      (--freerdp-queue)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,6 +122,17 @@ static bool sim_usable(struct sim *s, u32 id, const char *what)
 	return true;
 }
 
+/* The printer has an open job */
+static bool sim_busy(struct sim *s, u32 dev)
+{
+	struct sim_job *j;
+
+	for (j = s->jobs; j; j = j->next)
+		if (j->dev == dev)
+			return true;
+	return false;
+}
+
 static void sim_create(struct sim *s, const u8 *pdu, size_t len)
 {
 	const struct sim_opts *o = s->o;
@@ -134,6 +159,13 @@ static void sim_create(struct sim *s, const u8 *pdu, size_t len)
 		r.c.io_status = o->create_status;
 		fprintf(s->out, "CREATE dev=%u status=0x%08x\n",
 			req.io.device_id, o->create_status);
+	} else if (o->fq && sim_busy(s, req.io.device_id)) {
+		/* CreatePrintJob() fails: one job per printer */
+		sim_dev(s, req.io.device_id)->q_full++;
+		s->next_file_id++;	/* devman->id_sequence++ all the same */
+		r.c.io_status = STATUS_PRINT_QUEUE_FULL;
+		fprintf(s->out, "CREATE dev=%u status=0x%08x\n",
+			req.io.device_id, STATUS_PRINT_QUEUE_FULL);
 	} else {
 		job = rdpprn_xzalloc(sizeof(*job));
 		job->dev = req.io.device_id;
@@ -163,6 +195,19 @@ static void sim_create(struct sim *s, const u8 *pdu, size_t len)
 		sim_answer(s, rsp, (size_t)n);
 }
 
+/* Drop @dev's list, as printer_free() discards what is left on it */
+static void sim_queue_drop(struct sim_dev *dev)
+{
+	struct sim_irp *irp;
+
+	while ((irp = dev->irps)) {
+		dev->irps = irp->next;
+		free(irp);
+	}
+	dev->depth = 0;
+	dev->event = false;
+}
+
 static void sim_remove(struct sim *s, u32 id)
 {
 	struct sim_job *j, *next;
@@ -175,8 +220,10 @@ static void sim_remove(struct sim *s, u32 id)
 		sim_send_pdu(s, pdu, (size_t)n);
 	fprintf(s->out, "REMOVED dev=%u\n", id);
 	dev = sim_dev(s, id);
-	if (dev)
+	if (dev) {
 		dev->removed = true;
+		sim_queue_drop(dev);
+	}
 	for (j = s->jobs; j; j = next) {
 		next = j->next;
 		if (j->dev == id)
@@ -222,17 +269,33 @@ static void sim_write(struct sim *s, const u8 *pdu, size_t len)
 	}
 	job = sim_job(s, req.io.device_id, req.io.file_id);
 	if (!job) {
-		if (sim_usable(s, req.io.device_id, "write"))
-			sim_violation(s, "write for dev=%u file=%u, not open",
-				      req.io.device_id, req.io.file_id);
+		if (!sim_usable(s, req.io.device_id, "write"))
+			return;
+		sim_violation(s, "write for dev=%u file=%u, not open",
+			      req.io.device_id, req.io.file_id);
+		if (o->fq) {
+			/* FindPrintJob() fails: Length 0 */
+			r.c.device_id = req.io.device_id;
+			r.c.completion_id = req.io.completion_id;
+			r.c.io_status = STATUS_UNSUCCESSFUL;
+			n = rdpdr_build_write_rsp(rsp, sizeof(rsp), &r);
+			if (n > 0)
+				sim_answer(s, rsp, (size_t)n);
+		}
 		return;
 	}
 	job->writes++;
-	if (!req.length || req.offset != job->bytes)
+	if (o->fq && req.offset != job->bytes) {
+		/* FreeRDP ignores Offset: the bytes land where they land */
+		sim_dev(s, job->dev)->q_misplaced++;
+		if (!req.length)
+			sim_violation(s, "write dev=%u: Length 0", job->dev);
+	} else if (!req.length || req.offset != job->bytes) {
 		sim_violation(s, "write dev=%u: Length %u Offset %llu (at %llu)",
 			      job->dev, req.length,
 			      (unsigned long long)req.offset,
 			      (unsigned long long)job->bytes);
+	}
 	if (o->verbose)
 		fprintf(s->out, "WRITE dev=%u file=%u len=%u off=%llu\n",
 			job->dev, job->file_id, req.length,
@@ -284,9 +347,12 @@ static void sim_close(struct sim *s, const u8 *pdu, size_t len)
 	}
 	job = sim_job(s, io.device_id, io.file_id);
 	if (!job) {
-		if (sim_usable(s, io.device_id, "close"))
-			sim_violation(s, "close for dev=%u file=%u, not open",
-				      io.device_id, io.file_id);
+		if (!sim_usable(s, io.device_id, "close"))
+			return;
+		sim_violation(s, "close for dev=%u file=%u, not open",
+			      io.device_id, io.file_id);
+		if (o->fq)	/* FindPrintJob() fails */
+			sim_completion(s, &io, STATUS_UNSUCCESSFUL, 4);
 		return;
 	}
 	if (o->silent & SIM_SILENT_CLOSE)
@@ -299,7 +365,7 @@ static void sim_close(struct sim *s, const u8 *pdu, size_t len)
 	sim_job_end(s, job, st);
 }
 
-void sim_ioreq(struct sim *s, const u8 *pdu, size_t len)
+static void sim_handle(struct sim *s, const u8 *pdu, size_t len)
 {
 	struct rdpdr_ioreq io;
 	struct rdpdr_err err;
@@ -324,4 +390,99 @@ void sim_ioreq(struct sim *s, const u8 *pdu, size_t len)
 			      io.major_function);
 		sim_completion(s, &io, STATUS_NOT_SUPPORTED, 0);
 	}
+}
+
+void sim_ioreq(struct sim *s, const u8 *pdu, size_t len)
+{
+	struct rdpdr_ioreq io;
+	struct rdpdr_err err;
+	struct sim_dev *dev;
+	struct sim_irp *irp;
+
+	if (!s->o->fq || rdpdr_parse_ioreq(pdu, len, &io, &err)) {
+		sim_handle(s, pdu, len);
+		return;
+	}
+	dev = sim_dev(s, io.device_id);
+	if (!dev || dev->removed || dev->type != RDPDR_DTYP_PRINT ||
+	    dev->status) {
+		/* no printer thread: rdpdr itself answers (or not) */
+		sim_handle(s, pdu, len);
+		return;
+	}
+	/* printer_irp_request(): InterlockedPushEntrySList(), SetEvent() */
+	irp = rdpprn_xzalloc(sizeof(*irp) + len);
+	memcpy(irp->pdu, pdu, len);
+	irp->len = len;
+	irp->next = dev->irps;
+	dev->irps = irp;
+	dev->depth++;
+	dev->q_irps++;
+	if (dev->depth > dev->q_max)
+		dev->q_max = dev->depth;
+	if (!dev->event) {
+		dev->event = true;
+		dev->event_ms = rdpprn_now_ms();
+	}
+}
+
+int sim_queue_run(struct sim *s, u64 now)
+{
+	unsigned int lat = s->o->fq_latency_ms, i;
+	int next = -1;
+
+	for (i = 0; i < s->n_devs && !s->stop; i++) {
+		struct sim_dev *dev = &s->devs[i];
+		struct sim_irp *irp;
+
+		if (!dev->event)
+			continue;
+		if (now < dev->event_ms + lat) {
+			int left = (int)(dev->event_ms + lat - now);
+
+			if (next < 0 || left < next)
+				next = left;
+			continue;
+		}
+		/* printer_thread_func(): ResetEvent(), then pop ONE */
+		dev->event = false;
+		irp = dev->irps;
+		if (!irp)
+			continue;
+		dev->irps = irp->next;
+		dev->depth--;
+		if (dev->depth)
+			dev->q_reordered++;	/* an older one waits */
+		sim_handle(s, irp->pdu, irp->len);
+		free(irp);
+		/* a removal in the handler drops the list */
+	}
+	return next;
+}
+
+void sim_queue_report(struct sim *s)
+{
+	unsigned int i;
+
+	if (!s->o->fq)
+		return;
+	for (i = 0; i < s->n_devs; i++) {
+		const struct sim_dev *d = &s->devs[i];
+
+		if (d->type != RDPDR_DTYP_PRINT)
+			continue;
+		fprintf(s->out, "QUEUE dev=%u irps=%llu max_outstanding=%u",
+			d->id, (unsigned long long)d->q_irps, d->q_max);
+		fprintf(s->out, " queue_full=%u reordered=%u misplaced=%u stranded=%u\n",
+			d->q_full, d->q_reordered, d->q_misplaced, d->depth);
+	}
+	fflush(s->out);
+}
+
+void sim_queue_free(struct sim *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_devs; i++)
+		sim_queue_drop(&s->devs[i]);
 }

@@ -50,6 +50,15 @@ static const char sim_usage[] =
 "                          PRINTER caps only if the server sent them,\n"
 "                          User Logged On ignored unless the server's\n"
 "                          extendedPDU has 0x4\n"
+"  --freerdp-queue[=MS]    queue I/O requests like FreeRDP's client\n"
+"                          printer: a LIFO list per printer, one request\n"
+"                          taken per wake-up of its thread (requests that\n"
+"                          arrive together share one, the older ones wait\n"
+"                          for later wake-ups), which comes MS ms after the\n"
+"                          first of them (default 0: once the frames\n"
+"                          already received are handled); a create while\n"
+"                          the printer has a job gets FileId 0 and\n"
+"                          PRINT_QUEUE_FULL; Offset ignored; QUEUE lines\n"
 "Jobs:\n"
 "  --out DIR               store each job as DIR/job-<DeviceId>-<n>.bin\n"
 "                          (else only hash it)\n"
@@ -79,7 +88,9 @@ static const char sim_usage[] =
 "Output lines: SESSION, ANNOUNCE, CAPS, LOGGEDON, DEVICE dev= type=\n"
 "status= name=, READY session= accepted= refused=, CREATE, JOB dev= file=\n"
 "bytes= sha256= status= writes=, REMOVED, CLOSED reason=, VIOLATION,\n"
-"DAEMON status= (--exec), EXIT reason= jobs= bytes= violations=.\n"
+"DAEMON status= (--exec), QUEUE dev= irps= max_outstanding= queue_full=\n"
+"reordered= misplaced= stranded= (--freerdp-queue, at the end), EXIT\n"
+"reason= jobs= bytes= violations=.\n"
 "Exit status: 0 READY and ended by the simulator (SIGTERM, --jobs,\n"
 "--timeout), 1 rdpprnd ended the session or READY was never reached,\n"
 "2 usage, 3 protocol violations by rdpprnd.\n";
@@ -90,7 +101,7 @@ enum {
 	OPT_OUT, OPT_JOBS, OPT_TIMEOUT, OPT_CREATE_ST, OPT_WRITE_ST,
 	OPT_FAULT_AFTER, OPT_CLOSE_ST, OPT_SHORT, OPT_ZERO, OPT_DELAY,
 	OPT_SILENT, OPT_GARBAGE, OPT_TRUNCATED, OPT_REMOVE, OPT_DISCONNECT,
-	OPT_EXIT_READY,
+	OPT_EXIT_READY, OPT_FQ,
 };
 
 static const struct option sim_opts_long[] = {
@@ -106,6 +117,7 @@ static const struct option sim_opts_long[] = {
 	{ "minor", required_argument, NULL, OPT_MINOR },
 	{ "ext-pdu", required_argument, NULL, OPT_EXT },
 	{ "freerdp-quirks", no_argument, NULL, OPT_FREERDP },
+	{ "freerdp-queue", optional_argument, NULL, OPT_FQ },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "exit-ready", no_argument, NULL, OPT_EXIT_READY },
@@ -234,6 +246,11 @@ static bool sim_opt_session(struct sim_opts *o, int c, const char *arg)
 		break;
 	case OPT_FREERDP:
 		o->freerdp = true;
+		break;
+	case OPT_FQ:
+		o->fq = true;
+		o->fq_latency_ms = arg ? (unsigned int)sim_num("--freerdp-queue",
+							       arg) : 0;
 		break;
 	case OPT_OUT:
 		o->out_dir = arg;
@@ -401,9 +418,12 @@ static void sim_loop(struct sim *s, struct sim_io *io, unsigned int timeout)
 			{ .fd = io->fd, .events = POLLIN },
 			{ .fd = io->sig, .events = POLLIN },
 		};
-		int wait = -1;
-		int err;
+		int wait, err;
 
+		/* the printer threads of --freerdp-queue */
+		wait = sim_queue_run(s, rdpprn_now_ms());
+		if (s->stop)
+			break;
 		err = rdpprn_outq_flush(&io->outq, io->fd);
 		if (err) {
 			s->peer_closed = true;
@@ -427,7 +447,8 @@ static void sim_loop(struct sim *s, struct sim_io *io, unsigned int timeout)
 				s->reason = "timeout";
 				break;
 			}
-			wait = (int)(deadline - now);
+			if (wait < 0 || deadline - now < (u64)wait)
+				wait = (int)(deadline - now);
 		}
 		if (poll(pfd, 2, wait) < 0 && errno != EINTR)
 			break;

@@ -65,6 +65,11 @@ struct sim_printer {
  * @freerdp: behave like FreeRDP (ioCode1 = AND of the masks, PRINTER set
  *	only when the server sent one, drop User Logged On unless the
  *	server's extendedPDU has 0x4)
+ * @fq: queue I/O requests like FreeRDP's client printer: a LIFO list and
+ *	a manual-reset event per printer, one request taken per wake-up;
+ *	one job per printer (PRINT_QUEUE_FULL); Offset ignored
+ * @fq_latency_ms: the printer thread wakes this long after its event was
+ *	set (0: once the frames already received are handled)
  * @create_status: answer creates with this status (@create_fault set)
  * @create_fault: see @create_status
  * @write_status: answer writes with this status ...
@@ -101,6 +106,8 @@ struct sim_opts {
 	u16 minor;
 	u32 ext_pdu;
 	bool freerdp;
+	bool fq;
+	unsigned int fq_latency_ms;
 	u32 create_status;
 	bool create_fault;
 	u32 write_status;
@@ -124,6 +131,18 @@ struct sim_opts {
 };
 
 /**
+ * struct sim_irp - an I/O request on a printer's list (--freerdp-queue)
+ * @next: the one pushed before it
+ * @len: length of @pdu
+ * @pdu: the request
+ */
+struct sim_irp {
+	struct sim_irp *next;
+	size_t len;
+	u8 pdu[];
+};
+
+/**
  * struct sim_dev - an announced device
  * @id: DeviceId
  * @type: DeviceType
@@ -132,6 +151,15 @@ struct sim_opts {
  * @removed: the simulator removed it
  * @jobs: jobs created on it
  * @name: printer name (escaped) for the DEVICE line
+ * @irps: --freerdp-queue: requests not yet taken, newest first (LIFO)
+ * @depth: how many
+ * @event: the printer thread's (manual-reset) event is set
+ * @event_ms: when it was set
+ * @q_irps: requests queued in all
+ * @q_max: most requests outstanding at once
+ * @q_full: creates answered with PRINT_QUEUE_FULL
+ * @q_reordered: requests taken while an older one still waited
+ * @q_misplaced: writes whose Offset was not the end of the job's data
  */
 struct sim_dev {
 	u32 id;
@@ -141,6 +169,15 @@ struct sim_dev {
 	bool removed;
 	unsigned int jobs;
 	char name[256];
+	struct sim_irp *irps;
+	unsigned int depth;
+	bool event;
+	u64 event_ms;
+	u64 q_irps;
+	unsigned int q_max;
+	unsigned int q_full;
+	unsigned int q_reordered;
+	unsigned int q_misplaced;
 };
 
 /**
@@ -264,7 +301,17 @@ int sim_finish(struct sim *s, const char *reason);
 void sim_free(struct sim *s);
 
 /* io.c */
+/* An I/O request; with --freerdp-queue it goes onto its printer's list. */
 void sim_ioreq(struct sim *s, const u8 *pdu, size_t len);
+/*
+ * --freerdp-queue: wake the printer threads whose event is due at @now;
+ * each takes one request. Returns the ms until the next is due, or -1.
+ */
+int sim_queue_run(struct sim *s, u64 now);
+/* The QUEUE line of every printer (--freerdp-queue) */
+void sim_queue_report(struct sim *s);
+/* Drop the requests still on the lists */
+void sim_queue_free(struct sim *s);
 /* Print the JOB line of every open job with @status and drop them. */
 void sim_jobs_end(struct sim *s, const char *status);
 
