@@ -27,6 +27,8 @@ while IFS= read -r f; do
 	# libFuzzer's entry point and cmocka's struct CMUnitTest have the
 	# names those libraries give them.
 	tests/fuzz/*|tests/unit/*) ignore=$user_ignore,CAMELCASE ;;
+	# FreeRDP's and WinPR's API is CamelCase.
+	userspace/integrations/freerdp/*) ignore=$user_ignore,CAMELCASE ;;
 	*) ignore=$user_ignore ;;
 	esac
 	if ! out=$(perl "$cp" --strict --no-tree --quiet --terse --show-types \
