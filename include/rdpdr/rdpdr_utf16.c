@@ -107,20 +107,19 @@ int rdpdr_str_check(struct rdpdr_str *s)
 		return -E2BIG;
 	if (!s->data)
 		return -EILSEQ;
-	/* The terminator must be there even when a NUL comes earlier. */
-	if (s->unicode) {
-		if (s->len & 1 || s->data[s->len - 2] || s->data[s->len - 1])
-			return -EILSEQ;
-	} else if (s->data[s->len - 1]) {
-		return -EILSEQ;
-	}
-	/* What follows the first NUL is not part of the string. */
+	/*
+	 * The string ends at its first NUL, which must lie inside the
+	 * field; what follows it is not part of the string and is not
+	 * looked at. FreeRDP 2.11 announces a DriverNameLen one byte too
+	 * long (odd) and a PrintNameLen one code unit too long, both
+	 * covering whatever followed the string in its memory.
+	 */
 	while ((n = rdpdr_str_next(s, pos, &cp)) > 0 && cp) {
 		utf8_len += rdpdr_utf8_size(cp);
 		pos += (size_t)n;
 	}
-	if (n < 0)
-		return n;
+	if (n <= 0)
+		return -EILSEQ;
 	s->utf8_len = (u32)utf8_len;
 	return 0;
 }

@@ -136,11 +136,12 @@ static void b_printer_single_len_gt(struct rdpdr_twriter *w)
 	rdpdr_tw_utf16(w, "ABC", true);
 }
 
+/* Half a code unit before any terminator (an odd length after one is fine). */
 static void b_printer_name_odd(struct rdpdr_twriter *w)
 {
-	static const u8 s[] = { 'A', 0, 0, 0, 0 };
+	static const u8 s[] = { 'A', 0, 'B' };
 
-	printer_head(w, 24 + 5, 0, 0, 0, 5, 0);
+	printer_head(w, 24 + 3, 0, 0, 0, 3, 0);
 	rdpdr_tw_bytes(w, s, sizeof(s));
 }
 
@@ -240,7 +241,7 @@ static void b_name_len_over_512(struct rdpdr_twriter *w)
 
 static void b_name_odd(struct rdpdr_twriter *w)
 {
-	static const u8 s[] = { 'A', 0, 0, 0, 0 };
+	static const u8 s[] = { 'A', 0, 'B' };
 
 	hdr(w, RDPDR_CTYP_CORE, PAKID_CORE_CLIENT_NAME);
 	rdpdr_tw_u32(w, 1);
@@ -502,7 +503,7 @@ static const struct tmal tmal_cases[] = {
 	  TK_PRINTER, -1, -EBADMSG, "PrintNameLen" },
 	{ "printer_single_len_gt_datalen", b_printer_single_len_gt,
 	  TK_PRINTER, -1, -EBADMSG, "DriverNameLen" },
-	{ "printer_name_odd_bytes", b_printer_name_odd, TK_PRINTER, -1,
+	{ "printer_name_odd_unterminated", b_printer_name_odd, TK_PRINTER, -1,
 	  -EILSEQ, "PrinterName" },
 	{ "printer_name_no_terminator", b_printer_name_unterminated,
 	  TK_PRINTER, -1, -EILSEQ, "PrinterName" },
@@ -528,7 +529,7 @@ static const struct tmal tmal_cases[] = {
 	  -EILSEQ, "ComputerName" },
 	{ "name_len_zero_8bit", b_name_len_zero_8bit, RDPDR_TK_CLIENT_NAME,
 	  -1, -EILSEQ, "ComputerName" },
-	{ "name_unicode_odd_bytes", b_name_odd, RDPDR_TK_CLIENT_NAME, -1,
+	{ "name_unicode_odd_unterminated", b_name_odd, RDPDR_TK_CLIENT_NAME, -1,
 	  -EILSEQ, "ComputerName" },
 	{ "name_8bit_no_terminator", b_name_8bit_unterminated,
 	  RDPDR_TK_CLIENT_NAME, -1, -EILSEQ, "ComputerName" },

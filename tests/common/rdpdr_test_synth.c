@@ -574,11 +574,22 @@ static const char *synth_str_helpers(struct rdpdr_tctx *t, const void *arg)
 	s.data = NULL;
 	if (!(!rdpdr_str_check(&s) && !s.utf8_len))
 		return rdpdr_tfail(t, "empty string rejected");
-	/* Odd length, no terminator, lone surrogates. */
+	/*
+	 * FreeRDP 2.11 announces lengths one byte (odd) or one code unit
+	 * too long, covering bytes after the terminator: accepted, the
+	 * string ends at its NUL.
+	 */
 	s.data = w;
+	s.len = 11;
+	if (rdpdr_str_check(&s) || s.utf8_len != 6)
+		return rdpdr_tfail(t, "odd length after the NUL rejected");
+	s.len = 12;
+	if (rdpdr_str_check(&s) || s.utf8_len != 6)
+		return rdpdr_tfail(t, "junk unit after the NUL rejected");
+	/* Odd length before a terminator, no terminator, lone surrogates. */
 	s.len = 3;
 	if (rdpdr_str_check(&s) != -EILSEQ)
-		return rdpdr_tfail(t, "odd length accepted");
+		return rdpdr_tfail(t, "half a code unit accepted");
 	s.len = 2;
 	s.data = w;
 	if (rdpdr_str_check(&s) != -EILSEQ)
