@@ -25,8 +25,7 @@
 # Run as root; installs what it needs (tests/interop/host.sh).
 #
 # Output: "ok - NAME", "not ok - NAME: why", "# ..." notes, and
-# "N passed, N failed" (known failures of a client, marked "# TODO",
-# are counted apart and do not fail the run).
+# "N passed, N failed".
 
 set -u
 
@@ -42,7 +41,6 @@ FAKE=${RDPPRND_FAKE:-$REPO/build/tests/unit/rdpprnd-fake}
 
 pass=0
 fail=0
-todo=0
 BRIDGE_PID=
 DAEMON_PID=
 
@@ -56,11 +54,6 @@ not_ok() {
 	fail=$((fail + 1))
 }
 
-# A known failure of a real client: reported, not counted as failed.
-not_ok_todo() {
-	echo "not ok - $1: $2 # TODO $3"
-	todo=$((todo + 1))
-}
 
 check() {
 	local name=$1 why=$2
@@ -113,7 +106,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rdpprn-bridge \
 mkdir -p "$T/trace"
 
 # ASan's leak check would report the daemon's exit at SIGTERM time only
-RDPPRN_FAKE_JOB_BYTES=$JOB_BYTES ASAN_OPTIONS=detect_leaks=0 \
+RDPPRN_FAKE_JOB_BYTES=$JOB_BYTES RDPPRN_FAKE_JOB_EACH=1 ASAN_OPTIONS=detect_leaks=0 \
 	"$FAKE" --listen "$T/rdpprnd.sock" --config /dev/null -f -v \
 	</dev/null 2>"$T/rdpprnd.log" &
 DAEMON_PID=$!
@@ -201,13 +194,7 @@ run_client() {
 		accepted=1
 	else
 		why=$(grep "session $dsess: .*printer" "$T/rdpprnd.log" | head -n 1)
-		if [ "$v" = 2 ] && grep -q 'DriverName is not a valid NUL-terminated string' \
-			<<<"$why"; then
-			not_ok_todo "$name: rdpprnd accepts both printers" "${why#*: }" \
-				"FreeRDP 2.11 sends DriverNameLen = 2*chars+1 (odd) and PrintNameLen one WCHAR too long"
-		else
-			not_ok "$name: rdpprnd accepts both printers" "${why:-no verdict}"
-		fi
+		not_ok "$name: rdpprnd accepts both printers" "${why:-no verdict}"
 	fi
 
 	# the job rdpprnd-fake prints on the first printer arrives in CUPS
@@ -268,5 +255,5 @@ if [ $fail -gt 0 ]; then
 	echo "# logs: bridge $T/bridge.log, rdpprnd $T/rdpprnd.log (INTEROP_KEEP=1 keeps them)"
 	INTEROP_KEEP=${INTEROP_KEEP:-1}
 fi
-echo "$pass passed, $fail failed${todo:+, $todo known failures (TODO)}"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -7,7 +7,9 @@
  *
  * Environment:
  *   RDPPRN_FAKE_JOB_BYTES=N   after the first accepted printer, run a
- *                             print job of N pattern bytes on it
+ *                             print job of N pattern bytes on it (in the
+ *                             first such session only, unless
+ *   RDPPRN_FAKE_JOB_EACH=1    every session runs one)
  *   RDPPRN_FAKE_CHUNK=N       bytes per write request (default 61440)
  *   RDPPRN_FAKE_FLOOD=N       at SESSION_NEW, queue N bytes of PDUs for
  *                             the client (a peer that does not read)
@@ -85,6 +87,7 @@ static int fb_pdu(void *k, u32 sid, const u8 *pdu, size_t len,
 {
 	struct fake_kernel *fk = k;
 	u64 bytes = fb_env("RDPPRN_FAKE_JOB_BYTES");
+	bool each = fb_env("RDPPRN_FAKE_JOB_EACH");
 	static bool started;
 	int ret;
 
@@ -93,9 +96,10 @@ static int fb_pdu(void *k, u32 sid, const u8 *pdu, size_t len,
 		fb_report(fk, "closed");
 	else if (fk->job == FK_JOB_FAILED && !fk->job_cid)
 		fb_report(fk, "failed");
-	/* one job per daemon: the first session with a printer gets it */
-	if (bytes && !started && fk->n_printers) {
+	/* one job per daemon (or per session): the first printer gets it */
+	if (bytes && (each ? !fk->job_started : !started) && fk->n_printers) {
 		started = true;
+		fk->job_started = true;
 		fk_start_job(fk, fk->printers[0], bytes,
 			     (u32)fb_env("RDPPRN_FAKE_CHUNK"));
 	}

@@ -52,6 +52,7 @@ enum fk_job_state {
  * @printers: live printers
  * @n_printers: how many
  * @job: the print job's state (&enum fk_job_state)
+ * @job_started: a job was started in this session (RDPPRN_FAKE_JOB_EACH)
  * @job_dev: its DeviceId
  * @job_file: its FileId
  * @job_cid: CompletionId of its pending request, or 0
@@ -78,6 +79,7 @@ struct fake_kernel {
 	u32 printers[FK_MAX_PRINTERS];
 	unsigned int n_printers;
 	enum fk_job_state job;
+	bool job_started;
 	u32 job_dev;
 	u32 job_file;
 	u32 job_cid;
