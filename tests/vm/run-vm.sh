@@ -7,6 +7,7 @@
 #   run-vm.sh --kernel debug|stock61|stock612 --payload DIR --log FILE
 #             [--timeout SECS] [--mem MB] [--smp N] [--append 'ARGS']
 #             [--add SRC:DST]... [--add-bin PATH[:DST]]... [--no-check]
+#             [--port NAME:HOSTSOCK]...
 #
 #   --payload DIR   copied to /payload in the guest; DIR/run is run by
 #                   busybox sh as PID 1's child (it may source /rdpprn/lib.sh)
@@ -18,11 +19,24 @@
 #                   kmemleak scans take ~13 s at 2 GiB and ~8 s at 1 GiB)
 #   --smp N         guest CPUs (default 2)
 #   --bios seabios|qboot
-#                   firmware (default: qboot for debug, seabios for the
-#                   stock kernels; see below)
+#                   firmware (default: qboot for debug without --port,
+#                   seabios otherwise; see below)
 #   --append ARGS   extra kernel command line
 #   --add, --add-bin  extra files for the initramfs (see mkinitramfs.sh)
 #   --no-check      do not run check-log.sh (the marker still decides)
+#   --port NAME:HOSTSOCK
+#                   a virtio-serial port NAME in the guest whose host side
+#                   is a Unix socket QEMU listens on at HOSTSOCK (one
+#                   connection at a time; it listens again when that one
+#                   ends). The guest finds the names in $rdpprn_vm_ports
+#                   (comma list) and calls vm_ports_up (lib.sh), which
+#                   loads the virtio modules of kernels that have them as
+#                   modules (Debian's 6.1: they are copied into the
+#                   initramfs) and waits for /dev/vportNpM.
+#
+# In the background (run-vm.sh ... &, e.g. tests/vm/guest.sh): stop it
+# with SIGTERM, which stops QEMU too; SIGINT is ignored by background jobs
+# of a non-interactive shell.
 #
 # The debug kernel also gets its own modules (kunit.ko) at
 # /lib/modules/<release> so that "modprobe kunit" works in the guest.
@@ -51,6 +65,7 @@ bios=
 append=
 check=1
 extra=()
+ports=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -63,6 +78,13 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--add | --add-bin) extra+=("$1" "$2"); shift 2 ;;
 	--no-check) check=0; shift ;;
+	--port)
+		case $2 in
+		?*:?*) ports+=("$2") ;;
+		*) echo "run-vm.sh: --port wants NAME:HOSTSOCK, got $2" >&2; exit 2 ;;
+		esac
+		shift 2
+		;;
 	-h | --help) usage ;;
 	*) echo "run-vm.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -76,9 +98,15 @@ fi
 # its CPUs in the MP table. SeaBIOS's MP table lists only the boot CPU
 # under TCG; qboot's lists every -smp CPU (and qboot only boots -kernel,
 # which is all we do). The stock kernels use ACPI and the default SeaBIOS.
+# qboot neither routes PCI interrupts nor lists them in its MP table, so
+# the debug kernel cannot drive the virtio-serial device there (INTx, no
+# MSI): with --port it boots with SeaBIOS, whose MP table lists one CPU
+# per package: -smp N,sockets=N makes every CPU a package of its own.
 if [ -z "$bios" ]; then
-	if [ "$kernel" = debug ]; then bios=qboot; else bios=seabios; fi
+	if [ "$kernel" = debug ] && [ ${#ports[@]} = 0 ]; then bios=qboot; else bios=seabios; fi
 fi
+smp_arg=$smp
+if [ "$kernel" = debug ] && [ "$bios" = seabios ]; then smp_arg="$smp,sockets=$smp"; fi
 case $bios in
 seabios) bios_args=() ;;
 qboot) bios_args=(-bios /usr/share/qemu/qboot.rom) ;;
@@ -106,6 +134,54 @@ trap cleanup EXIT
 interrupted=
 trap 'interrupted=130' INT
 trap 'interrupted=143' TERM
+
+# The modules a port needs where the kernel has them as modules, in load
+# order (each one's dependencies first, as modprobe loads them), from
+# modules.dep. Written to /rdpprn/virtio-modules for vm_ports_up.
+virtio_modules() {
+	local dir=/lib/modules/$release want dep line deps i f
+	local -a order=()
+	[ -r "$dir/modules.dep" ] || return 0
+	for want in virtio_pci virtio_console; do
+		line=$(grep -E "(^|/)$want\.ko(\.[a-z]+)?:" "$dir/modules.dep" || true)
+		[ -n "$line" ] || continue	# built in
+		read -r -a deps <<<"${line#*:}"
+		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do order+=("${deps[i]}"); done
+		order+=("${line%%:*}")
+	done
+	mkdir -p "$tmp/virtio"
+	for dep in "${order[@]}"; do
+		f=$(basename "$dep")
+		f=${f%%.ko*}.ko
+		[ ! -e "$tmp/virtio/$f" ] || continue
+		case $dep in
+		*.ko) cp "$dir/$dep" "$tmp/virtio/$f" ;;
+		*.ko.xz) xz -dc "$dir/$dep" >"$tmp/virtio/$f" ;;
+		*.ko.zst) zstd -qdc "$dir/$dep" >"$tmp/virtio/$f" ;;
+		*) echo "run-vm.sh: cannot unpack $dep" >&2; exit 1 ;;
+		esac
+		echo "/lib/modules/$release/virtio/$f" >>"$tmp/virtio-modules"
+	done
+	if [ -s "$tmp/virtio-modules" ]; then
+		extra+=(--add "$tmp/virtio:/lib/modules/$release/virtio"
+			--add "$tmp/virtio-modules:/rdpprn/virtio-modules")
+	fi
+}
+
+port_args=()
+port_names=
+if [ ${#ports[@]} -gt 0 ]; then
+	virtio_modules
+	port_args=(-device virtio-serial-pci)
+	for ((i = 0; i < ${#ports[@]}; i++)); do
+		name=${ports[i]%%:*}
+		sock=${ports[i]#*:}
+		port_args+=(-chardev "socket,id=port$i,path=$sock,server=on,wait=off"
+			-device "virtserialport,chardev=port$i,name=$name")
+		port_names=${port_names:+$port_names,}$name
+	done
+fi
+
 "$here/mkinitramfs.sh" -o "$tmp/initramfs.cpio.gz" --payload "$payload" "${extra[@]}"
 
 # console=ttyS0: everything goes to the logged serial port.
@@ -116,15 +192,17 @@ trap 'interrupted=143' TERM
 # loglevel=7: every message up to KERN_INFO reaches the console.
 # rdpprn_vm_cpus: /init checks that the guest really got the -smp CPUs.
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init rdpprn_vm_cpus=$smp"
+[ -z "$port_names" ] || cmdline="$cmdline rdpprn_vm_ports=$port_names"
 [ -z "$append" ] || cmdline="$cmdline $append"
 
 # -display none -serial stdio instead of -nographic: same serial-on-stdout,
 # but no monitor multiplexed on it (stdin is /dev/null anyway) and no
 # surprise terminal modes. -nodefaults drops the NIC/VGA the tests do not
 # use, which also saves boot time under TCG.
-qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp" "${bios_args[@]}"
+qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp_arg" "${bios_args[@]}"
 	-nodefaults -display none -serial stdio -no-reboot -pidfile "$tmp/qemu.pid"
-	-kernel "$image" -initrd "$tmp/initramfs.cpio.gz" -append "$cmdline")
+	-kernel "$image" -initrd "$tmp/initramfs.cpio.gz" -append "$cmdline"
+	"${port_args[@]}")
 
 mkdir -p "$(dirname "$log")"
 : >"$log"

@@ -23,6 +23,12 @@
 #                         on the debug kernel with 1 GiB under TCG).
 #   have_kunit            true if KUnit is available (module or built in)
 #   load_kunit            load kunit.ko if KUnit is modular (debug kernel)
+#   vm_ports_up           make the virtio-serial ports of run-vm.sh --port
+#                         usable: load the virtio modules it put into the
+#                         initramfs (kernels that have them as modules) and
+#                         wait until every port named in $rdpprn_vm_ports
+#                         has its /dev/vportNpM; fail()s otherwise
+#   vm_port_dev NAME      print /dev/vportNpM of the port NAME
 #
 # Everything printed goes to the serial console, which the host logs and
 # tests/vm/check-log.sh scans for kernel splats after the run.
@@ -105,4 +111,42 @@ have_kunit() {
 load_kunit() {
 	[ -d /sys/module/kunit ] && return 0
 	modprobe kunit || fail "modprobe kunit failed"
+}
+
+vm_port_dev() {
+	for _vpd in /sys/class/virtio-ports/*; do
+		[ -r "$_vpd/name" ] || continue
+		if [ "$(cat "$_vpd/name")" = "$1" ] && [ -c "/dev/${_vpd##*/}" ]; then
+			echo "/dev/${_vpd##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+vm_ports_up() {
+	[ -n "${rdpprn_vm_ports:-}" ] || return 0
+	if [ -f /rdpprn/virtio-modules ]; then
+		while read -r _vpu_ko; do
+			_vpu_name=$(basename "$_vpu_ko" .ko | tr - _)
+			grep -q "^$_vpu_name " /proc/modules && continue
+			insmod "$_vpu_ko" || fail "insmod $_vpu_ko failed"
+		done </rdpprn/virtio-modules
+	fi
+	# The names come from the host in control messages after the ports
+	# appeared.
+	_vpu_i=0
+	while :; do
+		_vpu_missing=
+		for _vpu_name in $(echo "$rdpprn_vm_ports" | tr , ' '); do
+			vm_port_dev "$_vpu_name" >/dev/null || _vpu_missing="$_vpu_missing $_vpu_name"
+		done
+		[ -z "$_vpu_missing" ] && break
+		[ $_vpu_i -lt 100 ] || fail "virtio-serial ports missing after 10 s:$_vpu_missing"
+		sleep 0.1
+		_vpu_i=$((_vpu_i + 1))
+	done
+	for _vpu_name in $(echo "$rdpprn_vm_ports" | tr , ' '); do
+		echo "vm_ports_up: $_vpu_name is $(vm_port_dev "$_vpu_name")"
+	done
 }
