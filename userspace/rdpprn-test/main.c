@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rdpprn_test.h"
+#include "vport.h"
 
 static const char rpt_help[] =
 "usage: rdpprn-test COMMAND [ARGS]\n"
@@ -124,7 +125,14 @@ static const char rpt_help[] =
 "  an unprivileged owner of the two DEVs: open floods (max_jobs),\n"
 "  poll/epoll and write storms against misbehaving clients, every way\n"
 "  into the victim's printer (O_PATH reopen, link, mknod, user\n"
-"  namespace); ok / not ok lines.\n";
+"  namespace); ok / not ok lines.\n"
+"\n"
+"In the test VM, for a host that drives it over virtio-serial ports:\n"
+"relay --port NAME [--connect PATH]\n"
+"  carry each host connection to the port NAME to rdpprnd's socket\n"
+"  (default /run/rdpprnd.sock): one session per connection.\n"
+"agent --port NAME\n"
+"  run the commands of tests/vm/guest-exec (sh -c) on the port NAME.\n";
 
 struct rpt_cmd {
 	const char *name;
@@ -153,6 +161,8 @@ static const struct rpt_cmd rpt_cmds[] = {
 	{ "session-info", rpt_cmd_session_info },
 	{ "path-reopen", rpt_cmd_path_reopen },
 	{ "attack", rpt_cmd_attack },
+	{ "relay", rpt_cmd_relay },
+	{ "agent", rpt_cmd_agent },
 };
 
 int main(int argc, char **argv)
