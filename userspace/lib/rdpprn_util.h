@@ -74,6 +74,10 @@ void rdpprn_escape(const char *in, size_t inlen, char *out, size_t outlen);
 /* CLOCK_MONOTONIC in milliseconds. */
 u64 rdpprn_now_ms(void);
 
+struct timespec;
+/* CLOCK_REALTIME @ms from now, for pthread_cond_timedwait(). */
+void rdpprn_deadline(struct timespec *ts, unsigned int ms);
+
 static inline u32 rdpprn_get_le32(const u8 *p)
 {
 	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;

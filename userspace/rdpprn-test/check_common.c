@@ -267,13 +267,7 @@ bool rpt_async_wait(struct rpt_async *a, int ms)
 	struct timespec ts;
 	bool done;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	rdpprn_deadline(&ts, ms);
 	pthread_mutex_lock(&a->lock);
 	while (!a->done && ms > 0)
 		if (pthread_cond_timedwait(&a->cond, &a->lock, &ts))

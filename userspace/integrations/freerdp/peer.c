@@ -106,13 +106,7 @@ bool bridge_peers_wait(unsigned int ms)
 	struct timespec ts;
 	bool done;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	rdpprn_deadline(&ts, ms);
 	pthread_mutex_lock(&bridge_lock);
 	while (bridge_active &&
 	       !pthread_cond_timedwait(&bridge_cond, &bridge_lock, &ts))
