@@ -37,6 +37,8 @@
  * @pnp: PnPName or NULL
  * @config: CachedPrinterConfigData or NULL
  * @config_len: its length
+ * @freerdp2: announce DriverNameLen and PrintNameLen as FreeRDP 2.11 does,
+ *	past the terminator
  */
 struct sim_printer {
 	u32 id;
@@ -47,6 +49,7 @@ struct sim_printer {
 	char *pnp;
 	u8 *config;
 	u32 config_len;
+	bool freerdp2;
 };
 
 /**

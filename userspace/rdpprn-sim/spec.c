@@ -5,7 +5,10 @@
  *
  * A spec is a comma-separated list of key=value pairs and flag words:
  *   name=..,driver=..,pnp=..,id=N,dos=PRNn,flags=N,config=FILE
- *   default, xps, network, nested, ascii
+ *   default, xps, network, nested, ascii, freerdp2
+ * freerdp2 announces the lengths FreeRDP 2.11 writes: DriverNameLen one
+ * byte too long (odd), PrintNameLen one code unit too long, the extra
+ * bytes not zero.
  * A backslash takes the next character literally (a name may hold ','
  * or '=').
  */
@@ -57,6 +60,10 @@ static bool sim_flag_word(const char *key, struct sim_printer *p)
 {
 	size_t i;
 
+	if (!strcmp(key, "freerdp2")) {
+		p->freerdp2 = true;
+		return true;
+	}
 	for (i = 0; i < ARRAY_SIZE(sim_flag_words); i++) {
 		if (!strcmp(key, sim_flag_words[i].word)) {
 			p->flags |= sim_flag_words[i].flag;
@@ -180,8 +187,12 @@ int sim_printers_load(struct sim_opts *o, const char *path)
 	return ret;
 }
 
-/* A NUL-terminated wire string (UTF-16LE, or 8-bit) of @s, malloc'ed */
-static int sim_wire_str(const char *s, bool unicode, struct rdpdr_str *w)
+/*
+ * A NUL-terminated wire string (UTF-16LE, or 8-bit) of @s, malloc'ed,
+ * followed by @junk bytes the length covers (as FreeRDP 2.11 sends them)
+ */
+static int sim_wire_str(const char *s, bool unicode, u32 junk,
+			struct rdpdr_str *w)
 {
 	u8 *buf;
 	int n;
@@ -191,17 +202,19 @@ static int sim_wire_str(const char *s, bool unicode, struct rdpdr_str *w)
 		return 0;
 	w->unicode = unicode;
 	if (!unicode) {
-		w->data = (u8 *)rdpprn_xstrdup(s);
-		w->len = (u32)strlen(s) + 1;
-		return 0;
+		n = (int)strlen(s) + 1;
+		buf = rdpprn_xmalloc((size_t)n + junk);
+		memcpy(buf, s, (size_t)n);
+	} else {
+		n = rdpdr_utf8_to_utf16(s, strlen(s), NULL, 0);
+		if (n < 0)
+			return n;
+		buf = rdpprn_xmalloc((size_t)n + junk);
+		rdpdr_utf8_to_utf16(s, strlen(s), buf, (size_t)n);
 	}
-	n = rdpdr_utf8_to_utf16(s, strlen(s), NULL, 0);
-	if (n < 0)
-		return n;
-	buf = rdpprn_xmalloc((size_t)n);
-	rdpdr_utf8_to_utf16(s, strlen(s), buf, (size_t)n);
+	memset(buf + n, 0xa5, junk);
 	w->data = buf;
-	w->len = (u32)n;
+	w->len = (u32)n + junk;
 	return 0;
 }
 
@@ -213,9 +226,11 @@ static u8 *sim_printer_data(const struct sim_printer *p, u32 *len)
 	u8 *buf = NULL;
 	int n;
 
-	if (sim_wire_str(p->pnp, true, &pr.pnp_name) ||
-	    sim_wire_str(p->driver, !ascii, &pr.driver_name) ||
-	    sim_wire_str(p->name, true, &pr.printer_name))
+	if (sim_wire_str(p->pnp, true, 0, &pr.pnp_name) ||
+	    sim_wire_str(p->driver, !ascii, p->freerdp2 ? 1 : 0,
+			 &pr.driver_name) ||
+	    sim_wire_str(p->name, true, p->freerdp2 ? 2 : 0,
+			 &pr.printer_name))
 		goto out;
 	pr.cached_fields_len = p->config_len;
 	pr.cached_data = p->config;

@@ -18,7 +18,9 @@
 #      would: the first two writes share one wake-up, the second is taken
 #      first (its bytes land at the start of the client's job) and the first
 #      never; the kernel sees the answer for the second write first and
-#      fails the job with EIO.
+#      fails the job with EIO;
+#  (d) a printer announced with FreeRDP 2.11's string lengths (past the
+#      terminator, odd) is accepted with the right names and prints.
 # shellcheck disable=SC1091
 . "$IT_DIR/lib.sh"
 
@@ -182,6 +184,20 @@ check after-ok "$res" sh -c "echo '$res' | grep -q '^RESULT open=OK write=OK fsy
 wait_line "$d/after.out" '^JOB dev=1 ' 10
 sim_stop
 check_eq after-intact "$(shas "$d/after.out" 1)" "$(sha_of "$d/stall")"
+
+# ---- (d) FreeRDP 2.11's announce: string lengths past the terminator --------
+sim old --printer 'name=Old client,driver=MS Publisher Imagesetter,id=1,default,freerdp2'
+check old-accepted "$(cat "$d/old.out")" grep -q '^READY .*accepted=1 ' "$d/old.out"
+n=$(node "$SIM_SID" 1)
+check_eq old-driver-name "$(cat "/sys/class/rdpprn/${n#/dev/}/driver_name" 2>&1)" \
+	"MS Publisher Imagesetter"
+check_eq old-printer-name "$(cat "/sys/class/rdpprn/${n#/dev/}/printer_name" 2>&1)" \
+	"Old client"
+res=$(timeout 60 rdpprn-test write-file "$n" "$d/stall" 2>&1)
+check old-prints "$res" sh -c "echo '$res' | grep -q '^RESULT open=OK write=OK fsync=OK close=OK'"
+wait_line "$d/old.out" '^JOB dev=1 ' 10
+sim_stop
+check_eq old-intact "$(shas "$d/old.out" 1)" "$(sha_of "$d/stall")"
 
 kill -TERM "$DPID"
 wait "$DPID"
