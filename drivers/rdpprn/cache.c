@@ -13,6 +13,12 @@
 
 #include "rdpprn.h"
 
+/* The uapi's event numbers are the wire's. */
+static_assert(RDPPRN_CACHE_ADD == RDPDR_ADD_PRINTER_EVENT);
+static_assert(RDPPRN_CACHE_UPDATE == RDPDR_UPDATE_PRINTER_EVENT);
+static_assert(RDPPRN_CACHE_DELETE == RDPDR_DELETE_PRINTER_EVENT);
+static_assert(RDPPRN_CACHE_RENAME == RDPDR_RENAME_PRINTER_EVENT);
+
 /* A name of the printer in UTF-16LE, terminated, for the wire. */
 static int rdpprn_cache_name(const char *utf8, struct rdpdr_str *out)
 {
@@ -54,7 +60,9 @@ static int rdpprn_cache_name(const char *utf8, struct rdpdr_str *out)
  *
  * Return: 0, -ENODEV when the session has no such printer, -EINVAL for
  * an event without what it needs, -EMSGSIZE when @config is over
- * max_config, a send error of the transport, -ENOMEM.
+ * max_config or the PDU over one netlink attribute (RDPPRN_PDU_ATTR_MAX),
+ * -ENAMETOOLONG or -EILSEQ for a name that cannot go on the wire, a send
+ * error of the transport, -ENOMEM.
  */
 int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
 		      const u8 *config, size_t config_len,
@@ -64,7 +72,6 @@ int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
 	struct rdpdr_cache_data cd = { .event_id = event };
 	struct rdpprn_device *pdev;
 	struct kvec iov;
-	size_t cap;
 	u8 *buf = NULL;
 	int ret, len, i;
 	bool rename = event == RDPPRN_CACHE_RENAME;
@@ -72,7 +79,8 @@ int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
 			  event == RDPPRN_CACHE_UPDATE;
 
 	if (rename != !!new_name || (has_config && !config)) {
-		NL_SET_ERR_MSG(extack, "the event lacks its data");
+		NL_SET_ERR_MSG(extack,
+			       "add and update need a configuration, rename (only) a new name");
 		return -EINVAL;
 	}
 	if (config_len > READ_ONCE(rdpprn_max_config)) {
@@ -129,16 +137,20 @@ int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
 		goto out;
 	}
 
-	cap = 64 + config_len;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		cap += names[i].len;
-	buf = kvmalloc(cap, GFP_KERNEL_ACCOUNT);
+	/* The PDU travels to the helper in one netlink attribute. */
+	len = rdpdr_build_cache_data(NULL, 0, &cd);
+	if (len < 0 || len > RDPPRN_PDU_ATTR_MAX) {
+		NL_SET_ERR_MSG(extack,
+			       "the cache data PDU would not fit one attribute");
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	buf = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	len = rdpdr_build_cache_data(buf, cap, &cd);
-	if (WARN_ON_ONCE(len < 0)) {
+	if (WARN_ON_ONCE(rdpdr_build_cache_data(buf, len, &cd) != len)) {
 		ret = -EINVAL;
 		goto out;
 	}

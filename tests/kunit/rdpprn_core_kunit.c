@@ -1124,6 +1124,7 @@ static void rdpprn_cache_test(struct kunit *test)
 	struct rdpprn_fixture *f = test->priv;
 	static const u8 blob[] = { 1, 2, 3, 0, 5 };
 	struct rdpdr_cache_data cd;
+	u8 *big;
 	char name[32];
 	u8 *buf = rdpprn_kbuf(test);
 	size_t len;
@@ -1169,6 +1170,12 @@ static void rdpprn_cache_test(struct kunit *test)
 						NULL, 0, NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_RENAME,
 						NULL, 0, NULL, NULL), -EINVAL);
+	/* A PDU over one netlink attribute is refused, not sent (no WARN). */
+	big = kunit_kzalloc(test, RDPPRN_PDU_ATTR_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, rdpprn_cache_send(f->s, 30, RDPPRN_CACHE_UPDATE,
+						big, RDPPRN_PDU_ATTR_MAX - 20,
+						NULL, NULL), -EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, f->cap.n, 5U);
 }
 

@@ -97,7 +97,7 @@ enum rdpprn_cmd {
  * @RDPPRN_A_JOBS: u64, jobs started on the device
  * @RDPPRN_A_BYTES: u64, bytes acknowledged by the client
  * @RDPPRN_A_ERRORS: u64, failed jobs or protocol errors
- * @RDPPRN_A_OPEN_JOBS: u32, jobs open now
+ * @RDPPRN_A_OPEN_JOBS: u32, jobs open now or queued for the printer
  * @RDPPRN_A_DEVICES: u32, printer devices of a session
  * @RDPPRN_A_FILE_ID: u32, FileId of an open job
  * @RDPPRN_A_JOB_STATE: u32, &enum rdpprn_job_state
@@ -111,8 +111,9 @@ enum rdpprn_cmd {
  *	client taking every byte and closing the job successfully
  * @RDPPRN_A_CACHE_EVENT: u32, &enum rdpprn_cache_event
  * @RDPPRN_A_CONFIG: binary, printer configuration for the client to
- *	persist (opaque to rdpprn; at most the max_config parameter and
- *	less than 64 KiB)
+ *	persist (opaque to rdpprn; at most the max_config parameter, and the
+ *	DR_PRN_CACHE_DATA PDU that carries it, names included, at most
+ *	%RDPPRN_PDU_ATTR_MAX bytes)
  * @__RDPPRN_A_MAX: internal
  * @RDPPRN_A_MAX: highest attribute
  */
