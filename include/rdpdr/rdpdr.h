@@ -78,14 +78,16 @@ int rdpdr_err_format(const struct rdpdr_err *err, char *buf, size_t len);
 /**
  * struct rdpdr_str - a string as it sits on the wire
  * @data: first byte on the wire (NULL when @len is 0)
- * @len: bytes on the wire, terminator included
- * @utf8_len: bytes of its UTF-8 form, without terminator; the string is cut
- *	at the first (embedded) NUL
+ * @len: bytes of the field on the wire: the string, its terminator and
+ *	whatever follows the terminator inside the field
+ * @utf8_len: bytes of its UTF-8 form, without terminator; the string ends
+ *	at its first NUL
  * @unicode: true for UTF-16LE, false for 8-bit characters (read as
  *	ISO-8859-1)
  *
- * A parsed string has been validated: terminated, even length for
- * UTF-16LE, no unpaired surrogate before the first NUL.
+ * A parsed string has been validated: a NUL (code unit) inside the field,
+ * well-formed UTF-16 before it. Bytes after the NUL are not looked at:
+ * FreeRDP 2.11 announces lengths past the terminator, one of them odd.
  */
 struct rdpdr_str {
 	const u8 *data;
@@ -98,8 +100,9 @@ struct rdpdr_str {
  * rdpdr_str_check() - validate a wire string and compute its UTF-8 length
  * @s: string with @data, @len and @unicode set; @utf8_len is filled in
  *
- * Return: 0, or -EILSEQ (bad encoding or no terminator), or -E2BIG (longer
- * than RDPDR_MAX_STRING_BYTES). A zero-length string is valid and empty.
+ * Return: 0, or -EILSEQ (bad encoding or no NUL inside the field), or
+ * -E2BIG (longer than RDPDR_MAX_STRING_BYTES). A zero-length string is
+ * valid and empty.
  */
 int rdpdr_str_check(struct rdpdr_str *s);
 
