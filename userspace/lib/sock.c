@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -115,6 +116,16 @@ int rdpprn_spawn(const char *cmd, pid_t *pid)
 		return ret;
 	}
 	if (!child) {
+		sigset_t none;
+
+		/*
+		 * The command starts as a fresh program would: the parent
+		 * blocks the signals it reads from a signalfd and ignores
+		 * SIGPIPE, and neither must stop the command's SIGTERM.
+		 */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		/* dup2() clears FD_CLOEXEC on the copies */
 		if (dup2(sv[1], STDIN_FILENO) < 0 ||
 		    dup2(sv[1], STDOUT_FILENO) < 0)

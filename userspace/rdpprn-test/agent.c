@@ -384,7 +384,9 @@ static void ag_serve(struct agent *a)
 		}
 		if (pfd[P_SIG].revents)
 			vport_ack(&a->vp);
-		if (a->pid && a->deadline && rdpprn_now_ms() >= a->deadline)
+		/* An exited command is draining its output: nothing to kill. */
+		if (a->pid && !a->exited && a->deadline &&
+		    rdpprn_now_ms() >= a->deadline)
 			ag_timeout(a);
 		if (pfd[P_PORT].revents & POLLOUT) {
 			n = write(a->vp.fd, a->out + a->out_start,
