@@ -202,7 +202,8 @@ run_client() {
 		want=$((jobs_done + 1))
 		if wait_log "$T/rdpprnd.log" \
 			"^fake-kernel: JOB .*" 300 &&
-		   interop_wait 300 test "$(grep -c '^fake-kernel: JOB' "$T/rdpprnd.log")" -ge "$want"; then
+		   interop_wait 300 eval \
+			'[ "$(grep -c "^fake-kernel: JOB" "$T/rdpprnd.log")" -ge "$want" ]'; then
 			jobs_done=$want
 			sha=$(grep '^fake-kernel: JOB' "$T/rdpprnd.log" | sed -n "${want}p" |
 				sed -n 's/.* bytes=\([0-9]*\) sha256=\([0-9a-f]*\) status=\([a-z]*\).*/\1 \2 \3/p')

@@ -28,6 +28,7 @@ PKGS=(
 	python3 gcc make perl
 	# userspace, unit tests, static checks
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev clang sparse shellcheck
+	pkgconf
 )
 
 if [ "$(id -u)" != 0 ]; then

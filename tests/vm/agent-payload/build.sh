@@ -39,7 +39,8 @@ make -s -C "$root/userspace" -j"${RDPPRN_JOBS:-2}" STATIC=1 BUILD="$user" \
 }
 
 rm -rf "$out"
-mkdir -p "$out/bin"
+# 0755 whatever the umask: the guest runs the tools as other users too
+mkdir -p -m 0755 "$out" "$out/bin"
 install -m 0755 "$here/run" "$out/run"
 install -m 0644 "$tree/rdpprn.ko" "$out/rdpprn.ko"
 for t in "${tools[@]}"; do
