@@ -343,7 +343,11 @@ static int bridge_serve(freerdp_listener *l, int sfd)
 	bridge_peers_stop();
 	if (!bridge_peers_wait(10000)) {
 		rdpprn_err("%u connection(s) did not end", bridge_peers_active());
-		return 1;
+		/*
+		 * Their threads still use the listener and WinPR: tearing
+		 * those down under them would crash instead of exiting.
+		 */
+		_exit(1);
 	}
 	return 0;
 }
