@@ -298,8 +298,21 @@ static void bridge_drain_rdpdr(struct bridge_peer *p)
 	}
 }
 
-/* Events for the stream to rdpprnd, made once the relay is open. */
-static void bridge_relay_events(struct bridge_peer *p)
+static void bridge_relay_events_close(struct bridge_peer *p)
+{
+	if (p->rd_ev)
+		CloseHandle(p->rd_ev);
+	if (p->wr_ev)
+		CloseHandle(p->wr_ev);
+	p->rd_ev = NULL;
+	p->wr_ev = NULL;
+}
+
+/*
+ * Events for the stream to rdpprnd, made once the relay is open. False
+ * when WinPR has none left: that connection ends, the others go on.
+ */
+static bool bridge_relay_events(struct bridge_peer *p)
 {
 	if (p->relay.fd >= 0 && !p->rd_ev) {
 		p->rd_ev = CreateFileDescriptorEventA(NULL, FALSE, FALSE,
@@ -308,15 +321,14 @@ static void bridge_relay_events(struct bridge_peer *p)
 		p->wr_ev = CreateFileDescriptorEventA(NULL, FALSE, FALSE,
 						      p->relay.fd,
 						      WINPR_FD_WRITE);
-		if (!p->rd_ev || !p->wr_ev)
-			rdpprn_die(1, "connection %u: out of event handles",
-				   p->conn);
+		if (!p->rd_ev || !p->wr_ev) {
+			bridge_relay_events_close(p);
+			return false;
+		}
 	} else if (p->relay.fd < 0 && p->rd_ev) {
-		CloseHandle(p->rd_ev);
-		CloseHandle(p->wr_ev);
-		p->rd_ev = NULL;
-		p->wr_ev = NULL;
+		bridge_relay_events_close(p);
 	}
+	return true;
 }
 
 /**
@@ -359,12 +371,14 @@ static const char *bridge_peer_loop(freerdp_peer *client,
 		if (p->activated && p->rdpdr &&
 		    p->relay.state == BRIDGE_RELAY_IDLE) {
 			bridge_relay_start(&p->relay, p->client_name);
-			bridge_relay_events(p);
+			if (!bridge_relay_events(p))
+				return "out of event handles";
 		}
 		bridge_drain_rdpdr(p);
 		if (p->relay.state == BRIDGE_RELAY_OPEN)
 			bridge_relay_event(&p->relay);
-		bridge_relay_events(p);
+		if (!bridge_relay_events(p))
+			return "out of event handles";
 		/* FALSE: no drdynvc, the bridge has no dynamic channels */
 		if (!WTSVirtualChannelManagerCheckFileDescriptorEx(p->vcm,
 								   FALSE))
@@ -411,7 +425,7 @@ static void *bridge_peer_thread(void *arg)
 out_ctx:
 	if (p) {
 		bridge_relay_stop(&p->relay, reason);
-		bridge_relay_events(p);
+		bridge_relay_events_close(p);
 		if (ok)
 			rdpprn_info("connection %u: ended: %s (pdus in %llu out %llu)",
 				    conn, reason,
