@@ -86,18 +86,18 @@ interop_deps() {
 	fi
 	interop_log "installing ${missing[*]} ${missing_bpo[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq || return 1
+	apt-get -o DPkg::Lock::Timeout=900 update -qq || return 1
 	if [ ${#missing[@]} -gt 0 ]; then
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+		apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" ||
 			return 1
 	fi
 	if [ ${#missing_bpo[@]} -gt 0 ]; then
 		if apt-cache policy 2>/dev/null | grep -q bookworm-backports; then
-			apt-get install -y -qq --no-install-recommends \
+			apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends \
 				-t bookworm-backports "${missing_bpo[@]}" ||
 				return 1
 		else
-			apt-get install -y -qq --no-install-recommends \
+			apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends \
 				"${missing_bpo[@]}" || return 1
 		fi
 	fi

@@ -15,7 +15,10 @@
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
-APT_OPTS=(-y -q -o Dpkg::Use-Pty=0 --no-install-recommends)
+# DPkg::Lock::Timeout: wait for another apt (a package install of the
+# machine's own, or a second test run) instead of failing at once.
+APT_OPTS=(-y -q -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=900
+	--no-install-recommends)
 BPO_SOURCES=/etc/apt/sources.list.d/rdpprn-backports.sources
 
 PKGS=(
@@ -29,6 +32,11 @@ PKGS=(
 	# userspace, unit tests, static checks
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev clang sparse shellcheck
 	pkgconf
+	# the Debian guest (tests/vm/debian) and its overlays
+	mmdebstrap e2fsprogs qemu-utils
+	# packages (debian/), man pages, the YNL spec checks
+	dpkg-dev debhelper dh-dkms lintian python3-docutils python3-yaml
+	python3-jsonschema linux-source-6.12
 )
 
 if [ "$(id -u)" != 0 ]; then
@@ -40,7 +48,7 @@ updated=0
 apt_update() {
 	[ "$updated" = 1 ] && return 0
 	echo "deps.sh: apt-get update" >&2
-	apt-get update -q
+	apt-get update -q -o DPkg::Lock::Timeout=900
 	updated=1
 }
 
