@@ -6,8 +6,22 @@
 #   make KDIR=/path/to/build  against another kernel build tree
 #   make userspace            tools and unit tests (userspace/, tests/)
 #   make check                the full test suite (same as tests/run-all)
+#   make dkms-source          the module's source and dkms.conf in
+#                             $(DESTDIR)/usr/src/rdpprn-$(VERSION)
+#   make dkms-install         that, then "dkms add" and "dkms install" for
+#                             the running kernel (as root, without packages)
+#   make deb                  the Debian packages, in build/deb/ (debian/)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+
+# One version for the packages and DKMS: the newest debian/changelog entry.
+VERSION := $(shell awk 'NR == 1 { print substr($$2, 2, length($$2) - 2) }' \
+	     debian/changelog)
+
+# What DKMS builds rdpprn.ko from: Kbuild and the module's sources only.
+DKMS_SRCS := Kbuild $(wildcard drivers/rdpprn/*.[ch]) \
+	     $(wildcard include/rdpdr/*.[ch]) include/uapi/linux/rdpprn.h
+DKMS_DIR = $(DESTDIR)/usr/src/rdpprn-$(VERSION)
 
 all: modules
 
@@ -31,4 +45,17 @@ clean:
 check:
 	tests/run-all
 
-.PHONY: all modules vectors-header userspace clean check
+dkms-source:
+	install -d $(DKMS_DIR)
+	cp --parents $(DKMS_SRCS) $(DKMS_DIR)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_DIR)/dkms.conf
+
+dkms-install: dkms-source
+	dkms add rdpprn/$(VERSION)
+	dkms install rdpprn/$(VERSION)
+
+deb:
+	tests/pkg/build-debs.sh build/deb
+
+.PHONY: all modules vectors-header userspace clean check dkms-source \
+	dkms-install deb
