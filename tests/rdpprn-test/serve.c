@@ -22,7 +22,6 @@
  *   EXIT reason=<why> violations=<n>
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rdpprn_job.h"
 #include "rdpprn_test.h"
 
 #define SRV_SILENT_CREATE	BIT(0)
@@ -83,22 +83,15 @@ struct srv_dev {
 	char node[64];
 };
 
+/*
+ * What serve keeps beyond the client's bookkeeping: which jobs the fault
+ * options apply to and the writes it holds back (--silent=write).
+ */
 struct srv_job {
-	struct srv_job *next;
-	u32 dev;
-	u32 file_id;
-	unsigned int n;
+	struct rdpprn_job job;
 	bool faulted;
-	bool write_failed;
 	bool window_reported;
-	u64 bytes;
-	u64 writes;
-	u64 writes_ok;
-	u32 zeros;
 	unsigned int outstanding;
-	struct rdpprn_sha256 sha;
-	int fd;
-	char path[512];
 };
 
 struct srv {
@@ -107,10 +100,8 @@ struct srv {
 	u32 sid;
 	struct srv_dev devs[SRV_MAX_DEVS];
 	unsigned int ndevs;
-	struct srv_job *jobs;
-	u32 next_file_id;
+	struct rdpprn_jobs jobs;
 	u64 job_count;
-	unsigned int jobs_done;
 	unsigned int violations;
 	u32 pending[SRV_MAX_PENDING];
 	unsigned int npending;
@@ -143,37 +134,17 @@ static struct srv_dev *srv_dev(struct srv *s, u32 id)
 
 static struct srv_job *srv_job(struct srv *s, u32 dev, u32 file_id)
 {
-	struct srv_job *j;
+	struct rdpprn_job *j = rdpprn_job_find(&s->jobs, dev, file_id);
 
-	for (j = s->jobs; j; j = j->next)
-		if (j->dev == dev && j->file_id == file_id)
-			return j;
-	return NULL;
+	return j ? container_of(j, struct srv_job, job) : NULL;
 }
 
-static void srv_job_end(struct srv *s, struct srv_job *job, const char *status)
+/* rdpprn_job_end() and --jobs */
+static void srv_job_end(struct srv *s, struct rdpprn_job *job,
+			const char *status)
 {
-	struct srv_job **pp;
-	char hex[RDPPRN_SHA256_HEX];
-
-	rdpprn_sha256_hex(&job->sha, hex);
-	printf("JOB dev=%u file=%u bytes=%llu sha256=%s status=%s writes=%llu",
-	       job->dev, job->file_id, (unsigned long long)job->bytes, hex,
-	       status, (unsigned long long)job->writes);
-	if (job->fd >= 0) {
-		close(job->fd);
-		printf(" out=%s", job->path);
-	}
-	putchar('\n');
-	for (pp = &s->jobs; *pp; pp = &(*pp)->next) {
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	}
-	free(job);
-	s->jobs_done++;
-	if (s->o->max_jobs && s->jobs_done >= s->o->max_jobs) {
+	rdpprn_job_end(&s->jobs, job, status);
+	if (s->o->max_jobs && s->jobs.done >= s->o->max_jobs) {
 		s->stop = true;
 		s->reason = "jobs";
 	}
@@ -222,7 +193,8 @@ static void srv_create(struct srv *s, const u8 *buf, size_t len)
 	struct srv_opts *o = s->o;
 	struct rdpdr_create_req req;
 	struct rdpdr_err err;
-	struct srv_job *job;
+	struct rdpprn_job *job;
+	struct srv_job *sj;
 	struct srv_dev *dev;
 	bool faulted;
 	u8 rsp[32];
@@ -263,23 +235,10 @@ static void srv_create(struct srv *s, const u8 *buf, size_t len)
 			   rsp, n);
 		return;
 	}
-	job = rpt_xzalloc(sizeof(*job));
-	job->dev = req.io.device_id;
-	job->file_id = s->next_file_id++;
-	job->n = dev ? dev->jobs++ : 0;
-	job->faulted = faulted;
-	job->fd = -1;
-	rdpprn_sha256_init(&job->sha);
-	if (o->out_dir) {
-		snprintf(job->path, sizeof(job->path), "%s/job-%u-%u.bin",
-			 o->out_dir, job->dev, job->n);
-		job->fd = open(job->path, O_WRONLY | O_CREAT | O_TRUNC |
-			       O_CLOEXEC, 0644);
-		if (job->fd < 0)
-			rpt_warn("%s: %s", job->path, strerror(errno));
-	}
-	job->next = s->jobs;
-	s->jobs = job;
+	job = rdpprn_job_new(&s->jobs, sizeof(*sj), req.io.device_id,
+			     dev ? dev->jobs++ : 0);
+	sj = container_of(job, struct srv_job, job);
+	sj->faulted = faulted;
 	n = rpt_create_rsp(rsp, job->dev, req.io.completion_id, 0,
 			   job->file_id);
 	printf("CREATE dev=%u file=%u status=0x00000000\n", job->dev,
@@ -289,7 +248,7 @@ static void srv_create(struct srv *s, const u8 *buf, size_t len)
 
 static void srv_remove_dev(struct srv *s, u32 id)
 {
-	struct srv_job *j, *next;
+	struct rdpprn_job *j, *next;
 	struct srv_dev *dev;
 	size_t len;
 	u8 *pdu;
@@ -305,7 +264,7 @@ static void srv_remove_dev(struct srv *s, u32 id)
 	dev = srv_dev(s, id);
 	if (dev)
 		dev->removed = true;
-	for (j = s->jobs; j; j = next) {
+	for (j = s->jobs.head; j; j = next) {
 		next = j->next;
 		if (j->dev == id)
 			srv_job_end(s, j, "removed");
@@ -314,16 +273,8 @@ static void srv_remove_dev(struct srv *s, u32 id)
 
 static void __noreturn srv_exit_now(struct srv *s)
 {
-	struct srv_job *j;
-
-	for (j = s->jobs; j; j = j->next) {
-		char hex[RDPPRN_SHA256_HEX];
-
-		rdpprn_sha256_hex(&j->sha, hex);
-		printf("JOB dev=%u file=%u bytes=%llu sha256=%s status=exited writes=%llu\n",
-		       j->dev, j->file_id, (unsigned long long)j->bytes, hex,
-		       (unsigned long long)j->writes);
-	}
+	while (s->jobs.head)
+		rdpprn_job_end(&s->jobs, s->jobs.head, "exited");
 	printf("EXIT reason=exit-after-bytes violations=%u\n", s->violations);
 	fflush(stdout);
 	/* no SESSION_DEL: the owner socket dies with the process */
@@ -335,7 +286,8 @@ static void srv_write(struct srv *s, const u8 *buf, size_t len)
 	struct srv_opts *o = s->o;
 	struct rdpdr_write_req req;
 	struct rdpdr_err err;
-	struct srv_job *job;
+	struct rdpprn_job *job;
+	struct srv_job *sj;
 	u32 status = 0, take;
 	u8 rsp[32];
 	size_t n;
@@ -344,8 +296,8 @@ static void srv_write(struct srv *s, const u8 *buf, size_t len)
 		srv_violation(s, "unparsable write request (%s)", err.reason);
 		return;
 	}
-	job = srv_job(s, req.io.device_id, req.io.file_id);
-	if (!job) {
+	sj = srv_job(s, req.io.device_id, req.io.file_id);
+	if (!sj) {
 		struct srv_dev *dev = srv_dev(s, req.io.device_id);
 
 		if (dev && dev->removed) {
@@ -360,6 +312,7 @@ static void srv_write(struct srv *s, const u8 *buf, size_t len)
 			   rsp, n);
 		return;
 	}
+	job = &sj->job;
 	job->writes++;
 	if (len != (size_t)RDPDR_WRITE_REQ_FIXED + req.length)
 		srv_violation(s, "write dev=%u: PDU of %zu bytes for Length %u",
@@ -377,18 +330,18 @@ static void srv_write(struct srv *s, const u8 *buf, size_t len)
 		       job->dev, job->file_id, req.io.completion_id,
 		       req.length, (unsigned long long)req.offset);
 	if (o->silent & SRV_SILENT_WRITE) {
-		job->outstanding++;
+		sj->outstanding++;
 		srv_hold(s, req.io.completion_id);
-		if (job->outstanding > o->window && !job->window_reported) {
-			job->window_reported = true;
+		if (sj->outstanding > o->window && !sj->window_reported) {
+			sj->window_reported = true;
 			srv_violation(s, "dev=%u file=%u: %u writes outstanding (window %u)",
-				      job->dev, job->file_id, job->outstanding,
+				      job->dev, job->file_id, sj->outstanding,
 				      o->window);
 		}
 		return;
 	}
 	take = req.length;
-	if (job->faulted && o->write_fault && job->writes_ok >= o->fault_after) {
+	if (sj->faulted && o->write_fault && job->writes_ok >= o->fault_after) {
 		status = o->write_status;
 		take = 0;
 		job->write_failed = true;
@@ -398,13 +351,8 @@ static void srv_write(struct srv *s, const u8 *buf, size_t len)
 	} else if (o->short_write && take > o->short_write) {
 		take = o->short_write;
 	}
-	if (take) {
-		rdpprn_sha256_update(&job->sha, req.data, take);
-		if (job->fd >= 0 && write(job->fd, req.data, take) != take)
-			rpt_warn("%s: write failed", job->path);
-		job->bytes += take;
-		job->writes_ok++;
-	}
+	if (take)
+		rdpprn_job_take(job, req.data, take);
 	if (o->exit_set && job->bytes >= o->exit_after)
 		srv_exit_now(s);
 	if (o->remove_set && job->bytes >= o->remove_after) {
@@ -421,7 +369,8 @@ static void srv_close(struct srv *s, const u8 *buf, size_t len)
 	struct srv_opts *o = s->o;
 	struct rdpdr_err err;
 	struct rdpdr_ioreq io;
-	struct srv_job *job;
+	struct rdpprn_job *job;
+	struct srv_job *sj;
 	const char *st;
 	u32 status = 0;
 	u8 rsp[32];
@@ -433,8 +382,8 @@ static void srv_close(struct srv *s, const u8 *buf, size_t len)
 	}
 	if (len != RDPDR_CLOSE_REQ_SIZE)
 		srv_violation(s, "close request of %zu bytes (want 56)", len);
-	job = srv_job(s, io.device_id, io.file_id);
-	if (!job) {
+	sj = srv_job(s, io.device_id, io.file_id);
+	if (!sj) {
 		struct srv_dev *dev = srv_dev(s, io.device_id);
 
 		if (dev && dev->removed) {
@@ -448,6 +397,7 @@ static void srv_close(struct srv *s, const u8 *buf, size_t len)
 		srv_answer(s, "close", io.device_id, io.completion_id, rsp, n);
 		return;
 	}
+	job = &sj->job;
 	if (o->silent & SRV_SILENT_CLOSE) {
 		printf("IGNORED close dev=%u file=%u cid=%u\n", job->dev,
 		       job->file_id, io.completion_id);
@@ -456,7 +406,7 @@ static void srv_close(struct srv *s, const u8 *buf, size_t len)
 		return;
 	}
 	st = job->write_failed ? "write-failed" : "closed";
-	if (job->faulted && o->close_fault) {
+	if (sj->faulted && o->close_fault) {
 		status = o->close_status;
 		st = "close-failed";
 	}
@@ -558,14 +508,14 @@ static void srv_scan_window(struct srv *s)
 	struct rdpdr_err err;
 
 	for (p = s->nl.head; p; p = p->next) {
-		struct srv_job *job;
+		struct srv_job *sj;
 		unsigned int n = 0;
 
 		if (rdpdr_parse_ioreq(p->data, p->len, &io, &err) ||
 		    io.major_function != IRP_MJ_WRITE)
 			continue;
-		job = srv_job(s, io.device_id, io.file_id);
-		if (!job || job->window_reported)
+		sj = srv_job(s, io.device_id, io.file_id);
+		if (!sj || sj->window_reported)
 			continue;
 		for (q = s->nl.head; q; q = q->next) {
 			if (!rdpdr_parse_ioreq(q->data, q->len, &io2, &err) &&
@@ -574,11 +524,12 @@ static void srv_scan_window(struct srv *s)
 			    io2.file_id == io.file_id)
 				n++;
 		}
-		n += job->outstanding;
+		n += sj->outstanding;
 		if (n > s->o->window) {
-			job->window_reported = true;
+			sj->window_reported = true;
 			srv_violation(s, "dev=%u file=%u: %u writes outstanding (window %u)",
-				      job->dev, job->file_id, n, s->o->window);
+				      sj->job.dev, sj->job.file_id, n,
+				      s->o->window);
 		}
 	}
 }
@@ -926,7 +877,6 @@ int rpt_cmd_serve(int argc, char **argv)
 	struct srv_opts *o = rpt_xzalloc(sizeof(*o));
 	struct srv *s = rpt_xzalloc(sizeof(*s));
 	struct pollfd pfd[2];
-	struct srv_job *j;
 	u64 deadline = 0;
 	sigset_t mask;
 	int sfd, rc;
@@ -934,8 +884,8 @@ int rpt_cmd_serve(int argc, char **argv)
 
 	srv_parse(o, argc, argv);
 	s->o = o;
-	s->next_file_id = o->file_id_base;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	rdpprn_jobs_init(&s->jobs, stdout, o->out_dir, o->file_id_base);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -1000,8 +950,8 @@ int rpt_cmd_serve(int argc, char **argv)
 		}
 		srv_process(s);
 	}
-	while ((j = s->jobs))
-		srv_job_end(s, j, "open");
+	while (s->jobs.head)
+		srv_job_end(s, s->jobs.head, "open");
 	rc = rpt_session_del(&s->nl, s->sid);
 	if (rc)
 		printf("NLERR op=session-del errno=%s extack=\"%s\"\n",

@@ -8,6 +8,7 @@
 #define RDPPRN_UTIL_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,6 +22,10 @@
 #endif
 #ifndef __maybe_unused
 #define __maybe_unused		__attribute__((unused))
+#endif
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 #endif
 
 /* Allocation that cannot fail: out of memory ends the program (logged). */

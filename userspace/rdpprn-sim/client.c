@@ -39,6 +39,7 @@ void sim_init(struct sim *s, const struct sim_opts *o, FILE *out,
 	s->write = write;
 	s->write_ctx = write_ctx;
 	s->state = SIM_WAIT_ANNOUNCE;
+	rdpprn_jobs_init(&s->jobs, out, o->out_dir, 0);
 }
 
 void sim_violation(struct sim *s, const char *fmt, ...)
@@ -556,7 +557,7 @@ int sim_finish(struct sim *s, const char *reason)
 	sim_jobs_end(s, "open");
 	sim_queue_report(s);
 	fprintf(s->out, "EXIT reason=%s jobs=%u bytes=%llu violations=%u\n",
-		s->reason, s->jobs_done, (unsigned long long)s->bytes,
+		s->reason, s->jobs.done, (unsigned long long)s->bytes,
 		s->violations);
 	fflush(s->out);
 	if (s->violations)

@@ -27,49 +27,18 @@
  *       reordered=<n> misplaced=<n> stranded=<n>      (--freerdp-queue)
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "rdpprn_log.h"
 #include "sim.h"
 
-static struct sim_job *sim_job(struct sim *s, u32 dev, u32 file_id)
-{
-	struct sim_job *j;
-
-	for (j = s->jobs; j; j = j->next)
-		if (j->dev == dev && j->file_id == file_id)
-			return j;
-	return NULL;
-}
-
-static void sim_job_end(struct sim *s, struct sim_job *job,
+/* rdpprn_job_end() and --max-jobs */
+static void sim_job_end(struct sim *s, struct rdpprn_job *job,
 			const char *status)
 {
-	struct sim_job **pp;
-	char hex[RDPPRN_SHA256_HEX];
-
-	rdpprn_sha256_hex(&job->sha, hex);
-	fprintf(s->out, "JOB dev=%u file=%u bytes=%llu sha256=%s status=%s writes=%llu",
-		job->dev, job->file_id, (unsigned long long)job->bytes, hex,
-		status, (unsigned long long)job->writes);
-	if (job->fd >= 0) {
-		close(job->fd);
-		fprintf(s->out, " out=%s", job->path);
-	}
-	fputc('\n', s->out);
-	fflush(s->out);
-	for (pp = &s->jobs; *pp; pp = &(*pp)->next) {
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	}
-	free(job);
-	s->jobs_done++;
-	if (s->o->max_jobs && s->jobs_done >= s->o->max_jobs) {
+	rdpprn_job_end(&s->jobs, job, status);
+	if (s->o->max_jobs && s->jobs.done >= s->o->max_jobs) {
 		s->stop = true;
 		s->reason = "jobs";
 	}
@@ -77,8 +46,8 @@ static void sim_job_end(struct sim *s, struct sim_job *job,
 
 void sim_jobs_end(struct sim *s, const char *status)
 {
-	while (s->jobs)
-		sim_job_end(s, s->jobs, status);
+	while (s->jobs.head)
+		sim_job_end(s, s->jobs.head, status);
 }
 
 static void sim_answer(struct sim *s, const u8 *pdu, size_t len)
@@ -122,24 +91,13 @@ static bool sim_usable(struct sim *s, u32 id, const char *what)
 	return true;
 }
 
-/* The printer has an open job */
-static bool sim_busy(struct sim *s, u32 dev)
-{
-	struct sim_job *j;
-
-	for (j = s->jobs; j; j = j->next)
-		if (j->dev == dev)
-			return true;
-	return false;
-}
-
 static void sim_create(struct sim *s, const u8 *pdu, size_t len)
 {
 	const struct sim_opts *o = s->o;
 	struct rdpdr_create_rsp r = { 0 };
 	struct rdpdr_create_req req;
 	struct rdpdr_err err;
-	struct sim_job *job;
+	struct rdpprn_job *job;
 	u8 rsp[32];
 	int n;
 
@@ -159,33 +117,19 @@ static void sim_create(struct sim *s, const u8 *pdu, size_t len)
 		r.c.io_status = o->create_status;
 		fprintf(s->out, "CREATE dev=%u status=0x%08x\n",
 			req.io.device_id, o->create_status);
-	} else if (o->fq && sim_busy(s, req.io.device_id)) {
+	} else if (o->fq && rdpprn_jobs_busy(&s->jobs, req.io.device_id)) {
 		/* CreatePrintJob() fails: one job per printer */
 		sim_dev(s, req.io.device_id)->q_full++;
-		s->next_file_id++;	/* devman->id_sequence++ all the same */
+		s->jobs.next_file_id++;	/* devman->id_sequence++ all the same */
 		r.c.io_status = STATUS_PRINT_QUEUE_FULL;
 		fprintf(s->out, "CREATE dev=%u status=0x%08x\n",
 			req.io.device_id, STATUS_PRINT_QUEUE_FULL);
 	} else {
-		job = rdpprn_xzalloc(sizeof(*job));
-		job->dev = req.io.device_id;
-		job->file_id = s->next_file_id++;
-		job->fd = -1;
-		rdpprn_sha256_init(&job->sha);
-		if (o->out_dir) {
-			struct sim_dev *dev = sim_dev(s, job->dev);
+		struct sim_dev *dev = sim_dev(s, req.io.device_id);
 
-			snprintf(job->path, sizeof(job->path),
-				 "%s/job-%u-%u.bin", o->out_dir, job->dev,
-				 dev ? dev->jobs++ : 0);
-			job->fd = open(job->path, O_WRONLY | O_CREAT |
-				       O_TRUNC | O_CLOEXEC, 0644);
-			if (job->fd < 0)
-				rdpprn_warn("%s: %s", job->path,
-					    strerror(errno));
-		}
-		job->next = s->jobs;
-		s->jobs = job;
+		/* the job's number on its printer names its --out file */
+		job = rdpprn_job_new(&s->jobs, sizeof(*job), req.io.device_id,
+				     dev && o->out_dir ? dev->jobs++ : 0);
 		r.file_id = job->file_id;
 		fprintf(s->out, "CREATE dev=%u file=%u status=0x00000000\n",
 			job->dev, job->file_id);
@@ -210,7 +154,7 @@ static void sim_queue_drop(struct sim_dev *dev)
 
 static void sim_remove(struct sim *s, u32 id)
 {
-	struct sim_job *j, *next;
+	struct rdpprn_job *j, *next;
 	struct sim_dev *dev;
 	u8 pdu[16];
 	int n;
@@ -224,7 +168,7 @@ static void sim_remove(struct sim *s, u32 id)
 		dev->removed = true;
 		sim_queue_drop(dev);
 	}
-	for (j = s->jobs; j; j = next) {
+	for (j = s->jobs.head; j; j = next) {
 		next = j->next;
 		if (j->dev == id)
 			sim_job_end(s, j, "removed");
@@ -232,7 +176,7 @@ static void sim_remove(struct sim *s, u32 id)
 }
 
 /* How much of a write the client takes, and with which status */
-static u32 sim_take(struct sim *s, struct sim_job *job, u32 length,
+static u32 sim_take(struct sim *s, struct rdpprn_job *job, u32 length,
 		    u32 *status)
 {
 	const struct sim_opts *o = s->o;
@@ -258,7 +202,7 @@ static void sim_write(struct sim *s, const u8 *pdu, size_t len)
 	struct rdpdr_write_rsp r = { .has_padding = true };
 	struct rdpdr_write_req req;
 	struct rdpdr_err err;
-	struct sim_job *job;
+	struct rdpprn_job *job;
 	u32 take, status;
 	u8 rsp[32];
 	int n;
@@ -267,7 +211,7 @@ static void sim_write(struct sim *s, const u8 *pdu, size_t len)
 		sim_violation(s, "unparsable write request (%s)", err.reason);
 		return;
 	}
-	job = sim_job(s, req.io.device_id, req.io.file_id);
+	job = rdpprn_job_find(&s->jobs, req.io.device_id, req.io.file_id);
 	if (!job) {
 		if (!sim_usable(s, req.io.device_id, "write"))
 			return;
@@ -304,11 +248,7 @@ static void sim_write(struct sim *s, const u8 *pdu, size_t len)
 		return;
 	take = sim_take(s, job, req.length, &status);
 	if (take) {
-		rdpprn_sha256_update(&job->sha, req.data, take);
-		if (job->fd >= 0 && write(job->fd, req.data, take) != take)
-			rdpprn_warn("%s: write failed", job->path);
-		job->bytes += take;
-		job->writes_ok++;
+		rdpprn_job_take(job, req.data, take);
 		s->bytes += take;
 	}
 	if (o->disconnect_set && job->bytes >= o->disconnect_after) {
@@ -338,14 +278,14 @@ static void sim_close(struct sim *s, const u8 *pdu, size_t len)
 	const struct sim_opts *o = s->o;
 	struct rdpdr_ioreq io;
 	struct rdpdr_err err;
-	struct sim_job *job;
+	struct rdpprn_job *job;
 	const char *st;
 
 	if (rdpdr_parse_close_req(pdu, len, &io, &err)) {
 		sim_violation(s, "unparsable close request (%s)", err.reason);
 		return;
 	}
-	job = sim_job(s, io.device_id, io.file_id);
+	job = rdpprn_job_find(&s->jobs, io.device_id, io.file_id);
 	if (!job) {
 		if (!sim_usable(s, io.device_id, "close"))
 			return;

@@ -21,7 +21,7 @@
 #include <stdio.h>
 
 #include "rdpprn_frame.h"
-#include "rdpprn_sha256.h"
+#include "rdpprn_job.h"
 
 #define SIM_SILENT_CREATE	0x1
 #define SIM_SILENT_WRITE	0x2
@@ -183,34 +183,6 @@ struct sim_dev {
 	unsigned int q_misplaced;
 };
 
-/**
- * struct sim_job - one open print job
- * @next: list link
- * @dev: DeviceId
- * @file_id: FileId handed out
- * @bytes: bytes accepted
- * @writes: write requests seen
- * @writes_ok: writes accepted with data
- * @zeros: writes answered with Length 0
- * @write_failed: a write was answered with an error status
- * @sha: hash of the bytes accepted
- * @fd: file the bytes go to (--out), or -1
- * @path: its name
- */
-struct sim_job {
-	struct sim_job *next;
-	u32 dev;
-	u32 file_id;
-	u64 bytes;
-	u64 writes;
-	u64 writes_ok;
-	u32 zeros;
-	bool write_failed;
-	struct rdpprn_sha256 sha;
-	int fd;
-	char path[512];
-};
-
 enum sim_state {
 	SIM_WAIT_ANNOUNCE,	/* SESSION_OPEN sent */
 	SIM_WAIT_CONFIRM,	/* Announce Reply and Client Name sent */
@@ -238,9 +210,7 @@ enum sim_state {
  * @logged_on: the point where the client announces its devices came
  * @devs: devices announced
  * @n_devs: how many
- * @jobs: open jobs
- * @next_file_id: FileId of the next job
- * @jobs_done: jobs that ended
+ * @jobs: open jobs, the FileIds handed out, the jobs that ended
  * @bytes: bytes accepted over all jobs
  * @violations: things the server did against the protocol
  * @stop: end the session (send CLOSE unless @peer_closed)
@@ -267,9 +237,7 @@ struct sim {
 	bool logged_on;
 	struct sim_dev *devs;
 	unsigned int n_devs;
-	struct sim_job *jobs;
-	u32 next_file_id;
-	unsigned int jobs_done;
+	struct rdpprn_jobs jobs;
 	u64 bytes;
 	unsigned int violations;
 	bool stop;
