@@ -2,7 +2,8 @@
 /*
  * rdpdr_proto.h - RDPDR ([MS-RDPEFS]) and printer ([MS-RDPEPC]) wire constants.
  *
- * Values and names follow shared/protocol/RDPDR.md. All integers travel
+ * Values and names follow the specifications ([MS-RDPEFS] 2.2, [MS-RDPEPC]
+ * 2.2; the examples of tests/vectors/ come from them). All integers travel
  * little-endian.
  */
 #ifndef RDPDR_PROTO_H
