@@ -11,11 +11,16 @@
  * Announce Responses come before the ACK of the announce), so every
  * receive path queues them and the caller pops them with
  * rpt_nl_next_pdu().
+ *
+ * The socket's setup, the attribute kinds, extended acknowledgments and
+ * PDU attributes are librdpprn's (rdpprn_genl.h); what stays here is what
+ * a test needs and a client must not do: requests filled by the caller
+ * (malformed ones too), PDUs cut at any size or sent without waiting,
+ * fault injection around a request, and answers kept as copies.
  */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -23,91 +28,14 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/genl/genl.h>
-#include <netlink/genl/ctrl.h>
 
+#include "rdpprn_genl.h"
 #include "rdpprn_test.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
 
 /* Socket buffers: a window of 64 KiB write requests must never overrun */
 #define RPT_SOCK_BUF		(16 * 1024 * 1024)
 /* Receive buffer of one datagram: a write request is < 64 KiB + headers */
 #define RPT_MSG_BUF		(256 * 1024)
-
-static int rpt_monitor_grp = -1;
-
-static int rpt_nlerr_to_errno(int nlerr)
-{
-	switch (nlerr < 0 ? -nlerr : nlerr) {
-	case 0:
-		return 0;
-	case NLE_AGAIN:
-		return -EAGAIN;
-	case NLE_INTR:
-		return -EINTR;
-	case NLE_NOMEM:
-		return -ENOBUFS;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOACCESS:
-		return -EACCES;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_RANGE:
-		return -ERANGE;
-	case NLE_MSGSIZE:
-		return -EMSGSIZE;
-	case NLE_OPNOTSUPP:
-		return -EOPNOTSUPP;
-	case NLE_OBJ_NOTFOUND:
-		return -ENOENT;
-	case NLE_BUSY:
-		return -EBUSY;
-	case NLE_MSG_TRUNC:
-		return -EMSGSIZE;
-	default:
-		return -EIO;
-	}
-}
-
-enum rpt_attr_kind { RPT_AK_NONE, RPT_AK_U32, RPT_AK_U64, RPT_AK_STR };
-
-static enum rpt_attr_kind rpt_attr_kind(int type)
-{
-	switch (type) {
-	case RDPPRN_A_SESSION_ID:
-	case RDPPRN_A_UID:
-	case RDPPRN_A_GID:
-	case RDPPRN_A_OWNER_PORTID:
-	case RDPPRN_A_DEVICE_ID:
-	case RDPPRN_A_MINOR:
-	case RDPPRN_A_FLAGS:
-	case RDPPRN_A_OPEN_JOBS:
-	case RDPPRN_A_DEVICES:
-	case RDPPRN_A_FILE_ID:
-	case RDPPRN_A_JOB_STATE:
-	case RDPPRN_A_PID:
-	case RDPPRN_A_SESSION_STATE:
-	case RDPPRN_A_ORPHANS:
-		return RPT_AK_U32;
-	case RDPPRN_A_JOBS:
-	case RDPPRN_A_BYTES:
-	case RDPPRN_A_ERRORS:
-	case RDPPRN_A_QUEUED:
-	case RDPPRN_A_INCOMPLETE:
-		return RPT_AK_U64;
-	case RDPPRN_A_CLIENT_NAME:
-	case RDPPRN_A_DEV_NAME:
-	case RDPPRN_A_PRINTER_NAME:
-	case RDPPRN_A_DRIVER_NAME:
-	case RDPPRN_A_DOS_NAME:
-		return RPT_AK_STR;
-	default:
-		return RPT_AK_NONE;
-	}
-}
 
 static struct rpt_obj *rpt_obj_from_msg(u8 cmd, struct nlattr **tb)
 {
@@ -123,22 +51,22 @@ static struct rpt_obj *rpt_obj_from_msg(u8 cmd, struct nlattr **tb)
 			continue;
 		o->has[i] = true;
 		len = nla_len(a);
-		switch (rpt_attr_kind(i)) {
-		case RPT_AK_U32:
+		switch (rdpprn_genl_attr_kind(i)) {
+		case RDPPRN_GENL_U32:
 			if (len != 4) {
 				o->bad[i] = true;
 				break;
 			}
 			o->u[i] = nla_get_u32(a);
 			break;
-		case RPT_AK_U64:
+		case RDPPRN_GENL_U64:
 			if (len != 8) {
 				o->bad[i] = true;
 				break;
 			}
 			o->u[i] = nla_get_u64(a);
 			break;
-		case RPT_AK_STR:
+		case RDPPRN_GENL_STR:
 			if (len < 1 || ((char *)nla_data(a))[len - 1] != '\0')
 				o->bad[i] = true;
 			o->s[i] = rpt_xzalloc(len + 1);
@@ -231,48 +159,17 @@ static int rpt_valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static void rpt_extack(struct nlmsghdr *hdr, struct nlmsgerr *e, char *out,
-		       size_t outlen)
-{
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t hlen = sizeof(*e), total;
-	struct nlattr *a;
-	int len;
-
-	out[0] = '\0';
-	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
-		hlen += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	total = hdr->nlmsg_len - NLMSG_HDRLEN;
-	if (NLMSG_ALIGN(hlen) >= total)
-		return;
-	a = (struct nlattr *)((u8 *)e + NLMSG_ALIGN(hlen));
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, a, total - NLMSG_ALIGN(hlen),
-		      NULL) < 0)
-		return;
-	if (!tb[NLMSGERR_ATTR_MSG])
-		return;
-	len = nla_len(tb[NLMSGERR_ATTR_MSG]);
-	if (len <= 0)
-		return;
-	if ((size_t)len >= outlen)
-		len = outlen - 1;
-	memcpy(out, nla_data(tb[NLMSGERR_ATTR_MSG]), len);
-	out[len] = '\0';
-}
-
 static int rpt_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
-	struct nlmsghdr *hdr = (struct nlmsghdr *)((u8 *)e - NLMSG_HDRLEN);
 	struct rpt_nl *nl = arg;
+	u64 cookie;
 
 	if (e->msg.nlmsg_seq != nl->seq) {
 		/* the answer to a request sent with rpt_send_pdu_nowait() */
 		if (nl->hooks && nl->hooks->async_err && e->error) {
 			char msg[RPT_EXTACK_LEN];
 
-			rpt_extack(hdr, e, msg, sizeof(msg));
+			rdpprn_genl_extack(e, msg, sizeof(msg), &cookie);
 			nl->hooks->async_err(nl, e->msg.nlmsg_seq,
 					     e->error < 0 ? e->error : -e->error,
 					     msg);
@@ -280,7 +177,7 @@ static int rpt_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		return NL_SKIP;
 	}
 	nl->err = e->error < 0 ? e->error : -e->error;
-	rpt_extack(hdr, e, nl->extack, sizeof(nl->extack));
+	rdpprn_genl_extack(e, nl->extack, sizeof(nl->extack), &cookie);
 	nl->done = true;
 	return NL_SKIP;
 }
@@ -315,66 +212,30 @@ static int rpt_finish_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int rpt_seq_ok_cb(struct nl_msg *msg, void *arg)
-{
-	return NL_OK;
-}
-
 int rpt_nl_open(struct rpt_nl *nl)
 {
-	int one = 1, buf = RPT_SOCK_BUF, fd, rc;
+	static const struct rdpprn_genl_opts opts = {
+		.bufsize = RPT_SOCK_BUF,
+		.msgbuf = RPT_MSG_BUF,
+	};
+	const struct rdpprn_genl_cbs cbs = {
+		.valid = rpt_valid_cb,
+		.ack = rpt_ack_cb,
+		.finish = rpt_finish_cb,
+		.err = rpt_err_cb,
+		.arg = nl,
+	};
+	const char *what;
+	int rc;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->timeout_ms = RPT_WAIT_MS;
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk)
-		return -ENOMEM;
-	rc = genl_connect(nl->sk);
-	if (rc < 0) {
-		rc = rpt_nlerr_to_errno(rc);
-		goto fail;
-	}
-	nl->family = genl_ctrl_resolve(nl->sk, RDPPRN_GENL_NAME);
-	if (nl->family < 0) {
-		rc = -ENOENT;
-		goto fail;
-	}
-	if (rpt_monitor_grp < 0)
-		rpt_monitor_grp = genl_ctrl_resolve_grp(nl->sk, RDPPRN_GENL_NAME,
-							RDPPRN_MCGRP_MONITOR);
-	fd = nl_socket_get_fd(nl->sk);
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
-		rc = -errno;
-		goto fail;
-	}
-	/* The FORCE variants need CAP_NET_ADMIN; fall back to the capped ones */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	nl_socket_disable_seq_check(nl->sk);
-	nl_socket_disable_msg_peek(nl->sk);
-	nl_socket_set_msg_buf_size(nl->sk, RPT_MSG_BUF);
-	nl_socket_modify_cb(nl->sk, NL_CB_SEQ_CHECK, NL_CB_CUSTOM,
-			    rpt_seq_ok_cb, nl);
-	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, rpt_valid_cb,
-			    nl);
-	nl_socket_modify_cb(nl->sk, NL_CB_ACK, NL_CB_CUSTOM, rpt_ack_cb, nl);
-	nl_socket_modify_cb(nl->sk, NL_CB_FINISH, NL_CB_CUSTOM, rpt_finish_cb,
-			    nl);
-	nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, rpt_err_cb, nl);
-	rc = nl_socket_set_nonblocking(nl->sk);
-	if (rc < 0) {
-		rc = rpt_nlerr_to_errno(rc);
-		goto fail;
-	}
+	rc = rdpprn_genl_connect(&nl->sk, &nl->family, &nl->monitor_grp,
+				 &opts, &cbs, &what);
+	if (rc)
+		return rc;
 	nl->portid = nl_socket_get_local_port(nl->sk);
 	return 0;
-fail:
-	nl_socket_free(nl->sk);
-	nl->sk = NULL;
-	return rc;
 }
 
 void rpt_nl_flush_pdus(struct rpt_nl *nl)
@@ -408,10 +269,10 @@ int rpt_nl_join_monitor(struct rpt_nl *nl)
 {
 	int rc;
 
-	if (rpt_monitor_grp < 0)
+	if (nl->monitor_grp < 0)
 		return -ENOENT;
-	rc = nl_socket_add_membership(nl->sk, rpt_monitor_grp);
-	return rc < 0 ? rpt_nlerr_to_errno(rc) : 0;
+	rc = nl_socket_add_membership(nl->sk, nl->monitor_grp);
+	return rc < 0 ? rdpprn_genl_errno(rc) : 0;
 }
 
 /* Process what the socket holds; -EAGAIN when it is empty */
@@ -421,7 +282,7 @@ static int rpt_nl_recv_once(struct rpt_nl *nl)
 
 	if (rc >= 0)
 		return 0;
-	rc = rpt_nlerr_to_errno(rc);
+	rc = rdpprn_genl_errno(rc);
 	if (rc == -ENOBUFS) {
 		/* the kernel could not queue a message for us */
 		nl->overruns++;
@@ -498,7 +359,7 @@ static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 	rc = rpt_nl_send_armed(nl, msg, &armed);
 	if (rc < 0) {
 		nlmsg_free(msg);
-		rc = rpt_nlerr_to_errno(rc);
+		rc = rdpprn_genl_errno(rc);
 		snprintf(nl->extack, sizeof(nl->extack),
 			 "(send failed: %s)", rdpprn_errname(rc));
 		nl->err = rc;
@@ -551,13 +412,11 @@ static int rpt_nl_transact(struct rpt_nl *nl, struct nl_msg *msg,
 static struct nl_msg *rpt_nl_msg(struct rpt_nl *nl, u8 cmd, bool dump,
 				 size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(size);
+	struct nl_msg *msg = rdpprn_genl_msg(nl->family, cmd,
+					     dump ? NLM_F_DUMP : 0, size);
 
 	if (!msg)
 		rpt_die("out of memory");
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 dump ? NLM_F_DUMP : 0, cmd, RDPPRN_GENL_VERSION))
-		rpt_die("genlmsg_put failed");
 	return msg;
 }
 
@@ -638,26 +497,19 @@ int rpt_session_del(struct rpt_nl *nl, u32 session_id)
 int rpt_send_pdu_split(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
 		       size_t len, size_t piece)
 {
-	size_t pieces, off = 0;
 	struct nl_msg *msg;
+	size_t pieces;
 
 	if (!piece || piece > RDPPRN_PDU_ATTR_MAX)
 		piece = RDPPRN_PDU_ATTR_MAX;
 	pieces = len ? (len + piece - 1) / piece : 1;
 	msg = rpt_nl_msg(nl, RDPPRN_CMD_PDU, false, len + pieces * 8 + 4096);
-	if (nla_put_u32(msg, RDPPRN_A_SESSION_ID, session_id))
-		goto nospace;
-	do {
-		size_t n = len - off < piece ? len - off : piece;
-
-		if (nla_put(msg, RDPPRN_A_PDU, (int)n, pdu + off))
-			goto nospace;
-		off += n;
-	} while (off < len);
+	if (nla_put_u32(msg, RDPPRN_A_SESSION_ID, session_id) ||
+	    rdpprn_genl_put_pdu(msg, pdu, len, piece)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	return rpt_nl_transact(nl, msg, NULL);
-nospace:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
 }
 
 int rpt_send_pdu(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
@@ -689,7 +541,7 @@ int rpt_send_pdu_nowait(struct rpt_nl *nl, u32 session_id, const u8 *pdu,
 	hdr->nlmsg_seq = --nl->hooks->nowait_seq;
 	hdr->nlmsg_pid = nl->portid;
 	rc = nl_send(nl->sk, msg);
-	rc = rc < 0 ? rpt_nlerr_to_errno(rc) : 0;
+	rc = rc < 0 ? rdpprn_genl_errno(rc) : 0;
 out:
 	nlmsg_free(msg);
 	return rc;

@@ -158,6 +158,7 @@ struct rpt_obj {
  * struct rpt_nl - one generic netlink socket of the "rdpprn" family
  * @sk: libnl socket
  * @family: resolved family id
+ * @monitor_grp: id of the "monitor" multicast group, or -1
  * @portid: local port id
  * @timeout_ms: how long a transaction waits for its answer
  * @seq: sequence number of the transaction in progress
@@ -193,6 +194,7 @@ struct rpt_obj {
 struct rpt_nl {
 	struct nl_sock *sk;
 	int family;
+	int monitor_grp;
 	u32 portid;
 	int timeout_ms;
 	u32 seq;
