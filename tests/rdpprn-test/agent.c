@@ -151,7 +151,7 @@ static void ag_exec(struct agent *a, const u8 *p, size_t len)
 	a->id = (u64)rdpprn_get_le32(p) | (u64)rdpprn_get_le32(p + 4) << 32;
 	a->timeout = rdpprn_get_le32(p + 8);
 	flags = rdpprn_get_le32(p + 12);
-	cmd = rpt_xzalloc(len - 16 + 1);
+	cmd = rdpprn_xzalloc(len - 16 + 1);
 	memcpy(cmd, p + 16, len - 16);
 	a->cmds++;
 	ag_log_cmd(a, cmd);
@@ -439,7 +439,7 @@ int rpt_cmd_agent(int argc, char **argv)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 
-	a = rpt_xzalloc(sizeof(*a));
+	a = rdpprn_xzalloc(sizeof(*a));
 	a->pidfd = -1;
 	a->fd_in = -1;
 	a->fd_out = -1;

@@ -151,7 +151,7 @@ static void atk_reap(void)
 static u8 *atk_load(const char *path, size_t *len)
 {
 	u8 *buf;
-	int rc = rpt_read_file(path, &buf, len);
+	int rc = rdpprn_read_file(path, RPT_FILE_MAX, &buf, len);
 
 	if (rc)
 		rpt_die("%s: %s", path, atk_err(rc));
@@ -811,7 +811,7 @@ static noinline_for_stack void
 atk_queue_flood(const char *dev, long long max_jobs, const char *name)
 {
 	unsigned int n = (unsigned int)max_jobs + 8, i, waiting = 0;
-	struct atk_queuer *q = rpt_xzalloc(sizeof(*q) * n);
+	struct atk_queuer *q = rdpprn_xzalloc(sizeof(*q) * n);
 	struct atk_tally t = {}, late = {};
 
 	atk_catch(SIGUSR1);
@@ -955,8 +955,8 @@ atk_storm(struct atk_held *h, unsigned int nh, unsigned int seconds,
 	  struct atk_ctx *x)
 {
 	u64 t0 = rdpprn_now_ms(), end = t0 + seconds * 1000ULL;
-	struct pollfd *pfd = rpt_xzalloc(sizeof(*pfd) * ATK_MAX_HELD);
-	u8 *buf = rpt_xzalloc(ATK_WRITE_BUF);
+	struct pollfd *pfd = rdpprn_xzalloc(sizeof(*pfd) * ATK_MAX_HELD);
+	u8 *buf = rdpprn_xzalloc(ATK_WRITE_BUF);
 	int epfd[2];
 	unsigned int i;
 
@@ -1105,7 +1105,7 @@ static const struct option atk_longopts[] = {
 int rpt_cmd_attack(int argc, char **argv)
 {
 	struct atk_userns u = {};
-	struct atk_held *h = rpt_xzalloc(sizeof(*h) * 2);
+	struct atk_held *h = rdpprn_xzalloc(sizeof(*h) * 2);
 	unsigned int seconds = 4, tries = 1000, i, j, closed = 0;
 	struct atk_ctx x = {};
 	u64 t0;

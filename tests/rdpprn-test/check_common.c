@@ -145,7 +145,7 @@ const struct rpt_reply *rpt_reply_for(const struct rpt_reply *r,
 int rpt_announce_simple(struct rpt_nl *nl, u32 sid, const u32 *ids,
 			unsigned int n, struct rpt_reply *r, unsigned int *nr)
 {
-	struct rpt_entry *e = rpt_xzalloc(sizeof(*e) * n);
+	struct rpt_entry *e = rdpprn_xzalloc(sizeof(*e) * n);
 	unsigned int i;
 	size_t len;
 	u8 *pdu;

@@ -508,7 +508,7 @@ static int flt_announce_setup(struct flt_ctx *c)
 		char name[32];
 
 		c->config_len[i] = i ? 2000 : 300;
-		c->config[i] = rpt_xmalloc(c->config_len[i]);
+		c->config[i] = rdpprn_xmalloc(c->config_len[i]);
 		memset(c->config[i], 0x40 + i, c->config_len[i]);
 		snprintf(name, sizeof(name), "Faulty %u", i);
 		p.id = FLT_ID_A + i;
@@ -538,7 +538,8 @@ static void flt_printer_ok(struct flt_ctx *c, unsigned int i,
 	}
 	snprintf(path, sizeof(path), "/sys/class/rdpprn/%s/cached_config",
 		 node + 5);
-	if (access(node, W_OK) || rpt_read_file(path, &buf, &len) ||
+	if (access(node, W_OK) ||
+	    rdpprn_read_file(path, RPT_FILE_MAX, &buf, &len) ||
 	    len != c->config_len[i] || memcmp(buf, c->config[i], len))
 		flt_bad(r, "printer %u: %s or its cached_config (%zu bytes) is wrong",
 			FLT_ID_A + i, node, len);
@@ -1160,7 +1161,7 @@ static const struct option flt_longopts[] = {
 
 int rpt_cmd_check_faults(int argc, char **argv)
 {
-	struct flt_ctx *c = rpt_xzalloc(sizeof(*c));
+	struct flt_ctx *c = rdpprn_xzalloc(sizeof(*c));
 	const char *only = NULL;
 	char val[16];
 	size_t i;

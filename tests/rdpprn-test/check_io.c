@@ -887,7 +887,7 @@ static void io_remove_and_replace(struct io_ctx *c)
 
 int rpt_cmd_check_io(int argc, char **argv)
 {
-	struct io_ctx *c = rpt_xzalloc(sizeof(*c));
+	struct io_ctx *c = rdpprn_xzalloc(sizeof(*c));
 	struct rpt_reply r[4];
 	unsigned int nr = 4;
 	u32 id = IO_DEV, id2 = IO_DEV + 1;
@@ -896,7 +896,7 @@ int rpt_cmd_check_io(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	c->data_len = 4 * 1024 * 1024;
-	c->data = rpt_xmalloc(c->data_len);
+	c->data = rdpprn_xmalloc(c->data_len);
 	for (i = 0; i < c->data_len; i++)
 		c->data[i] = (u8)(i * 31 + 7 + (i >> 13));
 	if (rpt_setup_session(&c->nl, 0, 0, "check-io", &c->sid))

@@ -97,7 +97,7 @@ static void mal_errno(struct mal_ctx *c, const char *name, const u8 *pdu,
 static u8 *mal_announce(const u32 *ids, const u32 *types, unsigned int n,
 			size_t *len)
 {
-	struct rpt_entry *e = rpt_xzalloc(sizeof(*e) * n);
+	struct rpt_entry *e = rdpprn_xzalloc(sizeof(*e) * n);
 	unsigned int i;
 	u8 *pdu;
 
@@ -150,7 +150,7 @@ static void mal_structure(struct mal_ctx *c)
 	/* a good printer, then an entry running past the end */
 	pdu = mal_announce(ids, NULL, 2, &len);
 	rpt_put_le32(pdu + len - (len - 8) / 2 + 16, 0x7fffffff);
-	big = rpt_xmalloc(len);
+	big = rdpprn_xmalloc(len);
 	memcpy(big, pdu, len);
 	mal_wire(c, "announce-second-entry-overflows", big, len, 0);
 	free(big);
@@ -193,7 +193,7 @@ static void mal_semantic(struct mal_ctx *c)
 
 	/* DeviceCount above max_announce */
 	n = (unsigned int)max_announce + 1;
-	many = rpt_xmalloc(sizeof(*many) * 10000);
+	many = rdpprn_xmalloc(sizeof(*many) * 10000);
 	for (i = 0; i < 10000; i++)
 		many[i] = 1000 + i;
 	pdu = mal_announce(many, NULL, n, &len);
@@ -285,7 +285,7 @@ static void mal_limits(struct mal_ctx *c)
 	e.id = 1;
 	memcpy(e.dos, "C:", 3);
 	e.len = (u32)(max_pdu + 1 - 28);
-	e.data = rpt_xzalloc(e.len);
+	e.data = rdpprn_xzalloc(e.len);
 	pdu = rpt_devlist(&e, 1, &len);
 	free(e.data);
 	mal_errno(c, "pdu-over-max_pdu", pdu, len, 0, 0);
@@ -297,7 +297,7 @@ static void mal_limits(struct mal_ctx *c)
 	if (!rpt_check(!rc, "max_pdu-writable", "%s", strerror(-rc)))
 		return;
 	e.len = 5000 - 28;
-	e.data = rpt_xzalloc(e.len);
+	e.data = rdpprn_xzalloc(e.len);
 	pdu = rpt_devlist(&e, 1, &len);
 	free(e.data);
 	mal_errno(c, "pdu-one-attribute-over-max_pdu", pdu, len, 0, EMSGSIZE);
@@ -307,7 +307,7 @@ static void mal_limits(struct mal_ctx *c)
 
 int rpt_cmd_check_malformed(int argc, char **argv)
 {
-	struct mal_ctx *c = rpt_xzalloc(sizeof(*c));
+	struct mal_ctx *c = rdpprn_xzalloc(sizeof(*c));
 	struct rpt_reply r[4];
 	unsigned int nr = ARRAY_SIZE(r);
 	char node[64];
@@ -365,7 +365,7 @@ static noinline_for_stack void
 ann_judge(struct rpt_nl *nl, u32 sid, const char *name,
 	  const struct ann_want *w, unsigned int nw)
 {
-	struct rpt_reply *r = rpt_xzalloc(sizeof(*r) * MAX_REPLIES);
+	struct rpt_reply *r = rdpprn_xzalloc(sizeof(*r) * MAX_REPLIES);
 	unsigned int nr, i, bad = 0;
 	char node[64], msg[512] = "";
 
@@ -477,7 +477,7 @@ ann_entries(struct rpt_nl *nl, u32 sid)
 	e[n].type = RDPDR_DTYP_FILESYSTEM;
 	e[n].id = 22;
 	memcpy(e[n].dos, "C:", 3);
-	e[n].data = rpt_xzalloc(8);
+	e[n].data = rdpprn_xzalloc(8);
 	memcpy(e[n].data, "C\0:\0\0\0", 6);
 	e[n].len = 6;
 	WANT(22, false, 0, false);
@@ -522,7 +522,7 @@ ann_config(struct rpt_nl *nl, u32 sid)
 	p.driver = "Generic";
 	memcpy(p.dos, "PRN30", 6);
 	p.config_len = (u32)max_config;
-	p.config = rpt_xmalloc(p.config_len + 1);
+	p.config = rdpprn_xmalloc(p.config_len + 1);
 	for (i = 0; i <= p.config_len; i++)
 		p.config[i] = (u8)(i * 7 + 3);
 	p.id = 30;
@@ -538,7 +538,7 @@ ann_config(struct rpt_nl *nl, u32 sid)
 	if (!rpt_find_node(nl, sid, 30, node, sizeof(node))) {
 		snprintf(path, sizeof(path), "/sys/class/rdpprn/%s/cached_config",
 			 node + 5);
-		rc = rpt_read_file(path, &blob, &blen);
+		rc = rdpprn_read_file(path, RPT_FILE_MAX, &blob, &blen);
 		rpt_check(!rc && blen == p.config_len &&
 			  !memcmp(blob, p.config, blen),
 			  "cached-config-in-sysfs", "%s: %s, %zu bytes of %u",
@@ -567,7 +567,7 @@ ann_max_printers(void)
 	long long maxp = rpt_param("max_printers", RPT_DEF_MAX_PRINTERS);
 	long long max_announce = rpt_param("max_announce",
 					   RPT_DEF_MAX_ANNOUNCE);
-	struct rpt_reply *r = rpt_xzalloc(sizeof(*r) * MAX_REPLIES);
+	struct rpt_reply *r = rdpprn_xzalloc(sizeof(*r) * MAX_REPLIES);
 	unsigned int n = (unsigned int)maxp + 1, nr, i, ok = 0, full = 0;
 	struct rpt_nl nl;
 	u32 sid, *ids, extra = 5000;
@@ -583,7 +583,7 @@ ann_max_printers(void)
 		free(r);
 		return;
 	}
-	ids = rpt_xmalloc(sizeof(*ids) * n);
+	ids = rdpprn_xmalloc(sizeof(*ids) * n);
 	for (i = 0; i < n; i++)
 		ids[i] = 100 + i;
 	nr = MAX_REPLIES;
@@ -730,7 +730,7 @@ ann_split(struct rpt_nl *nl, u32 sid)
 	p.config_len = 100 * 1024;
 	if (rpt_param("max_config", 0) < p.config_len)
 		p.config_len = (u32)rpt_param("max_config", 0);
-	p.config = rpt_xzalloc(p.config_len);
+	p.config = rdpprn_xzalloc(p.config_len);
 	rpt_printer_entry(&p, &e[0]);
 	free(p.config);
 	pdu = rpt_devlist(e, 1, &len);
@@ -752,7 +752,7 @@ ann_split(struct rpt_nl *nl, u32 sid)
  */
 static noinline_for_stack void ann_full_socket(void)
 {
-	struct rpt_reply *r = rpt_xzalloc(sizeof(*r) * MAX_REPLIES);
+	struct rpt_reply *r = rdpprn_xzalloc(sizeof(*r) * MAX_REPLIES);
 	unsigned int i, nr, ok_replies = 0;
 	struct rpt_entry e[16];
 	int devs, rc, drc, timeout;

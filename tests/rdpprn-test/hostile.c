@@ -620,7 +620,7 @@ static void __noreturn hst_writer(struct hst *h, unsigned int idx)
 	struct hst_wstat *st = &h->ws[idx];
 	char nodes[HST_OWN_IDS + 8][32];
 	unsigned int n, i, chunks;
-	u8 *data = rpt_xmalloc(HST_CHUNK);
+	u8 *data = rdpprn_xmalloc(HST_CHUNK);
 	int fd;
 
 	close(rpt_nl_fd(&h->nl));
@@ -718,7 +718,7 @@ hst_load_vectors(struct hst *h, const char *dir)
 		if (snprintf(path, sizeof(path), "%s/%s", dir,
 			     list[i]->d_name) < (int)sizeof(path) &&
 		    h->nvecs < HST_MAX_VECS &&
-		    !rpt_load_hex(path, &v->data, &v->len) &&
+		    !rdpprn_load_hex(path, &v->data, &v->len) &&
 		    v->len <= HST_BUF)
 			h->nvecs++;
 		free(list[i]);
@@ -868,7 +868,7 @@ static const struct option hst_longopts[] = {
 
 int rpt_cmd_hostile(int argc, char **argv)
 {
-	struct hst *h = rpt_xzalloc(sizeof(*h));
+	struct hst *h = rdpprn_xzalloc(sizeof(*h));
 	const char *vectors = getenv("IT_DIR") ? NULL : "vectors";
 	u64 seed = 1, writers = 2, t0, next;
 	int c;

@@ -39,7 +39,7 @@
 
 static struct rpt_obj *rpt_obj_from_msg(u8 cmd, struct nlattr **tb)
 {
-	struct rpt_obj *o = rpt_xzalloc(sizeof(*o));
+	struct rpt_obj *o = rdpprn_xzalloc(sizeof(*o));
 	int i;
 
 	o->cmd = cmd;
@@ -69,7 +69,7 @@ static struct rpt_obj *rpt_obj_from_msg(u8 cmd, struct nlattr **tb)
 		case RDPPRN_GENL_STR:
 			if (len < 1 || ((char *)nla_data(a))[len - 1] != '\0')
 				o->bad[i] = true;
-			o->s[i] = rpt_xzalloc(len + 1);
+			o->s[i] = rdpprn_xzalloc(len + 1);
 			memcpy(o->s[i], nla_data(a), len);
 			break;
 		default:
@@ -111,7 +111,7 @@ static void rpt_queue_pdu(struct rpt_nl *nl, struct nlattr **tb)
 		return;
 	}
 	len = nla_len(tb[RDPPRN_A_PDU]);
-	p = rpt_xmalloc(sizeof(*p) + len);
+	p = rdpprn_xmalloc(sizeof(*p) + len);
 	p->next = NULL;
 	p->len = len;
 	p->session_id = tb[RDPPRN_A_SESSION_ID] ?

@@ -69,7 +69,7 @@ static char *rpt_spec_next(char **pos, char **value)
 
 int rpt_printer_parse(const char *spec, u32 default_id, struct rpt_printer *p)
 {
-	char *copy = rpt_xstrdup(spec), *pos = copy, *key, *val;
+	char *copy = rdpprn_xstrdup(spec), *pos = copy, *key, *val;
 	int rc = 0;
 	size_t i;
 
@@ -94,13 +94,13 @@ int rpt_printer_parse(const char *spec, u32 default_id, struct rpt_printer *p)
 		}
 		if (!strcmp(key, "name")) {
 			free(p->name);
-			p->name = rpt_xstrdup(val);
+			p->name = rdpprn_xstrdup(val);
 		} else if (!strcmp(key, "driver")) {
 			free(p->driver);
-			p->driver = rpt_xstrdup(val);
+			p->driver = rdpprn_xstrdup(val);
 		} else if (!strcmp(key, "pnp")) {
 			free(p->pnp);
-			p->pnp = rpt_xstrdup(val);
+			p->pnp = rdpprn_xstrdup(val);
 		} else if (!strcmp(key, "dos")) {
 			if (strlen(val) > RDPDR_DOS_NAME_LEN) {
 				rpt_warn("printer spec: dos name longer than 8");
@@ -121,7 +121,8 @@ int rpt_printer_parse(const char *spec, u32 default_id, struct rpt_printer *p)
 
 			free(p->config);
 			p->config = NULL;
-			rc = rpt_read_file(val, &p->config, &len);
+			rc = rdpprn_read_file(val, RPT_FILE_MAX, &p->config,
+					      &len);
 			if (!rc && len > 0xffffffffULL)
 				rc = -E2BIG;
 			p->config_len = (u32)len;
@@ -144,10 +145,10 @@ int rpt_printer_parse(const char *spec, u32 default_id, struct rpt_printer *p)
 		char n[32];
 
 		snprintf(n, sizeof(n), "Printer %u", p->id);
-		p->name = rpt_xstrdup(n);
+		p->name = rdpprn_xstrdup(n);
 	}
 	if (!rc && !p->driver)
-		p->driver = rpt_xstrdup("MS Publisher Imagesetter");
+		p->driver = rdpprn_xstrdup("MS Publisher Imagesetter");
 	if (rc)
 		rpt_printer_free(p);
 	return rc;
@@ -174,13 +175,13 @@ static int rpt_wstr(const char *s, bool unicode, struct rdpdr_str *out)
 	out->unicode = unicode;
 	if (!unicode) {
 		out->len = strlen(s) + 1;
-		out->data = (u8 *)rpt_xstrdup(s);
+		out->data = (u8 *)rdpprn_xstrdup(s);
 		return 0;
 	}
 	n = rdpdr_utf8_to_utf16(s, strlen(s), NULL, 0);
 	if (n < 0)
 		return n;
-	buf = rpt_xmalloc(n);
+	buf = rdpprn_xmalloc(n);
 	n = rdpdr_utf8_to_utf16(s, strlen(s), buf, n);
 	if (n < 0) {
 		free(buf);
@@ -211,7 +212,7 @@ u8 *rpt_printer_data(const struct rpt_printer *p, u32 *len)
 	n = rdpdr_build_printer_data(NULL, 0, &pr);
 	if (n < 0)
 		goto out;
-	buf = rpt_xmalloc(n);
+	buf = rdpprn_xmalloc(n);
 	n = rdpdr_build_printer_data(buf, n, &pr);
 	if (n < 0) {
 		free(buf);
@@ -267,7 +268,7 @@ void rpt_entries_free(struct rpt_entry *e, u32 n)
 
 u8 *rpt_devlist(const struct rpt_entry *e, u32 n, size_t *len)
 {
-	struct rdpdr_device *d = rpt_xzalloc(sizeof(*d) * (n ? n : 1));
+	struct rdpdr_device *d = rdpprn_xzalloc(sizeof(*d) * (n ? n : 1));
 	u8 *buf = NULL;
 	u32 i;
 	int r;
@@ -282,7 +283,7 @@ u8 *rpt_devlist(const struct rpt_entry *e, u32 n, size_t *len)
 	r = rdpdr_build_devlist(NULL, 0, d, n);
 	if (r < 0)
 		goto out;
-	buf = rpt_xmalloc(r);
+	buf = rdpprn_xmalloc(r);
 	r = rdpdr_build_devlist(buf, r, d, n);
 	if (r < 0) {
 		free(buf);
@@ -305,7 +306,7 @@ u8 *rpt_remove(const u32 *ids, u32 n, size_t *len)
 	r = rdpdr_build_devlist_remove(NULL, 0, ids, n);
 	if (r < 0)
 		rpt_die("rdpdr_build_devlist_remove failed (%d)", r);
-	buf = rpt_xmalloc(r);
+	buf = rdpprn_xmalloc(r);
 	r = rdpdr_build_devlist_remove(buf, r, ids, n);
 	if (r < 0)
 		rpt_die("rdpdr_build_devlist_remove failed (%d)", r);

@@ -43,19 +43,9 @@
 struct nl_msg;
 struct nl_sock;
 
-/* The kernel's helpers, for userspace (tools/include has the same) */
-#define RPT_ATTR(x)		__attribute__((x))
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-#endif
+/* The kernel's BIT(), for userspace (tools/include has the same) */
 #ifndef BIT
 #define BIT(n)			(1U << (n))
-#endif
-#ifndef __printf
-#define __printf(a, b)		RPT_ATTR(format(printf, a, b))
-#endif
-#ifndef __noreturn
-#define __noreturn		RPT_ATTR(noreturn)
 #endif
 
 /* Defaults of the module parameters, used when sysfs cannot be read */
@@ -74,17 +64,12 @@ extern const char *rpt_prog;
 
 void __noreturn __printf(1, 2) rpt_die(const char *fmt, ...);
 void __printf(1, 2) rpt_warn(const char *fmt, ...);
-void *rpt_xmalloc(size_t n);
-void *rpt_xzalloc(size_t n);
-void *rpt_xrealloc(void *p, size_t n);
-char *rpt_xstrdup(const char *s);
 
 /* The errno rdpprn.ko maps a create/write/close status to (contract) */
 int rpt_ntstatus_errno(u32 status);
 
-int rpt_read_file(const char *path, u8 **buf, size_t *len);
-/* A vectors/ .hex file: '#' comment lines, then whitespace-separated hex */
-int rpt_load_hex(const char *path, u8 **buf, size_t *len);
+/* Files a test reads whole (rdpprn_read_file()): none is near this */
+#define RPT_FILE_MAX		((size_t)1 << 31)
 /* Text of a sysfs file without the trailing newline; -errno on failure */
 int rpt_read_text(const char *path, char *buf, size_t len);
 /* /sys/module/rdpprn/parameters/@name as a number, @def if unreadable */

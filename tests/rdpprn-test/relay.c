@@ -214,7 +214,7 @@ int rpt_cmd_relay(int argc, char **argv)
 	char why[256];
 	int c, err;
 
-	r = rpt_xzalloc(sizeof(*r));
+	r = rdpprn_xzalloc(sizeof(*r));
 	r->sock_path = "/run/rdpprnd.sock";
 	while ((c = getopt_long(argc, argv, "p:c:", relay_longopts, NULL)) != -1) {
 		switch (c) {

@@ -586,12 +586,12 @@ static int srv_announce(struct srv *s)
 	int rc;
 
 	if (o->vector) {
-		rc = rpt_load_hex(o->vector, &pdu, &len);
+		rc = rdpprn_load_hex(o->vector, &pdu, &len);
 		if (rc)
 			rpt_die("%s: %s", o->vector, rdpprn_errname(rc));
 	} else {
 		/* up to 64 printers (--printer): too big for the stack */
-		struct rpt_entry *e = rpt_xzalloc(sizeof(*e) * o->nprinters);
+		struct rpt_entry *e = rdpprn_xzalloc(sizeof(*e) * o->nprinters);
 
 		for (i = 0; i < o->nprinters; i++)
 			if (rpt_printer_entry(&o->printers[i], &e[i]))
@@ -681,7 +681,7 @@ static unsigned int srv_parse_silent(const char *arg)
 
 	if (!arg)
 		return SRV_SILENT_CREATE | SRV_SILENT_WRITE | SRV_SILENT_CLOSE;
-	copy = rpt_xstrdup(arg);
+	copy = rdpprn_xstrdup(arg);
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "create"))
@@ -874,8 +874,8 @@ static void srv_parse(struct srv_opts *o, int argc, char **argv)
 
 int rpt_cmd_serve(int argc, char **argv)
 {
-	struct srv_opts *o = rpt_xzalloc(sizeof(*o));
-	struct srv *s = rpt_xzalloc(sizeof(*s));
+	struct srv_opts *o = rdpprn_xzalloc(sizeof(*o));
+	struct srv *s = rdpprn_xzalloc(sizeof(*s));
 	struct pollfd pfd[2];
 	u64 deadline = 0;
 	sigset_t mask;

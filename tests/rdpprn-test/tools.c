@@ -104,7 +104,7 @@ int rpt_cmd_write_file(int argc, char **argv)
 		if (in < 0)
 			rpt_die("%s: %s", argv[optind + 1], strerror(errno));
 	}
-	buf = rpt_xmalloc(chunk);
+	buf = rdpprn_xmalloc(chunk);
 	t0 = rdpprn_now_ms();
 	fd = open(dev, O_WRONLY | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
 	t_open = rdpprn_now_ms() - t0;
@@ -199,7 +199,7 @@ int rpt_cmd_poll_check(int argc, char **argv)
 	pfd.revents = 0;
 	poll(&pfd, 1, 0);
 	printf("POLL0 revents=%s\n", tool_revents(pfd.revents));
-	buf = rpt_xzalloc(TOOL_BUF);
+	buf = rdpprn_xzalloc(TOOL_BUF);
 	while (total < max) {
 		n = write(fd, buf, TOOL_BUF);
 		if (n < 0) {
@@ -256,7 +256,7 @@ int rpt_cmd_gen(int argc, char **argv)
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		rpt_die("%s: %s", argv[1], strerror(errno));
-	buf = rpt_xmalloc(TOOL_BUF);
+	buf = rdpprn_xmalloc(TOOL_BUF);
 	x = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
 	while (size) {
 		size_t n = size < TOOL_BUF ? size : TOOL_BUF, i;

@@ -3,7 +3,6 @@
  * rdpprn-test: small helpers - errors, NTSTATUS names, files, module
  * parameters, time and TAP-like reporting.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -39,41 +38,6 @@ void rpt_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-void *rpt_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		rpt_die("out of memory (%zu bytes)", n);
-	return p;
-}
-
-void *rpt_xzalloc(size_t n)
-{
-	void *p = calloc(1, n ? n : 1);
-
-	if (!p)
-		rpt_die("out of memory (%zu bytes)", n);
-	return p;
-}
-
-void *rpt_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		rpt_die("out of memory (%zu bytes)", n);
-	return p;
-}
-
-char *rpt_xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		rpt_die("out of memory");
-	return d;
 }
 
 struct rpt_status_errno {
@@ -116,100 +80,6 @@ int rpt_ntstatus_errno(u32 status)
 		if (rpt_statuses[i].status == status)
 			return rpt_statuses[i].err;
 	return status ? EIO : 0;
-}
-
-int rpt_read_file(const char *path, u8 **buf, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	u8 *b;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	b = rpt_xmalloc(cap);
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			cap *= 2;
-			b = rpt_xrealloc(b, cap);
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			close(fd);
-			free(b);
-			return r;
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-static int rpt_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int rpt_load_hex(const char *path, u8 **buf, size_t *len)
-{
-	size_t i, n = 0;
-	bool comment = false, line_start = true;
-	int hi = -1, rc;
-	u8 *text, *out;
-	size_t tlen;
-
-	rc = rpt_read_file(path, &text, &tlen);
-	if (rc)
-		return rc;
-	out = rpt_xmalloc(tlen / 2 + 1);
-	for (i = 0; i < tlen; i++) {
-		int c = text[i], v;
-
-		if (c == '\n') {
-			comment = false;
-			line_start = true;
-			continue;
-		}
-		if (line_start && c == '#')
-			comment = true;
-		line_start = false;
-		if (comment || isspace(c))
-			continue;
-		v = rpt_hexval(c);
-		if (v < 0) {
-			free(text);
-			free(out);
-			return -EINVAL;
-		}
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (u8)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	free(text);
-	if (hi >= 0) {
-		free(out);
-		return -EINVAL;
-	}
-	*buf = out;
-	*len = n;
-	return 0;
 }
 
 int rpt_read_text(const char *path, char *buf, size_t len)
