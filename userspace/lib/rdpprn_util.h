@@ -56,7 +56,7 @@ int rdpprn_read_file(const char *path, size_t max, u8 **buf, size_t *len);
 /* Hex text: '#' comment lines, then whitespace-separated hex bytes. */
 int rdpprn_hex_decode(const char *text, size_t len, u8 **buf,
 		      size_t *outlen);
-/* A shared/protocol/vectors .hex file. */
+/* A protocol vector .hex file (tests/vectors/). */
 int rdpprn_load_hex(const char *path, u8 **buf, size_t *len);
 
 /* Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */

@@ -108,7 +108,7 @@ static void sim_send_vector(struct sim *s, unsigned int which)
 	u8 *pdu;
 	int ret;
 
-	/* DIR is shared/protocol/vectors or its efs/ folder */
+	/* DIR is the vectors folder (tests/vectors) or its efs/ folder */
 	snprintf(path, PATH_MAX, "%s/efs/%s", s->o->client_vectors,
 		 sim_vector_names[which]);
 	ret = rdpprn_load_hex(path, &pdu, &len);
