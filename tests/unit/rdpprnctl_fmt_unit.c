@@ -115,7 +115,7 @@ static void json_escaping(void **state)
 {
 	FILE *f = out_open();
 
-	ctl_json_str(f, "a\"b\\c\n\x1b[31m\x7f\xc2\x9b\xc3\xa9");
+	rdpprn_json_str(f, "a\"b\\c\n\x1b[31m\x7f\xc2\x9b\xc3\xa9");
 	assert_string_equal(out_close(f),
 			    "\"a\\\"b\\\\c\\u000a\\u001b[31m\\u007f\\u009b\xc3\xa9\"");
 	free(out_buf);

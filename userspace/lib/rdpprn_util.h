@@ -76,6 +76,8 @@ bool rdpprn_utf8_valid(const u8 *s, size_t len);
  */
 void rdpprn_escape(const char *in, size_t inlen, char *out, size_t outlen);
 
+void rdpprn_json_str(FILE *f, const char *s);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 u64 rdpprn_now_ms(void);
 

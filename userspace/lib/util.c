@@ -348,6 +348,33 @@ void rdpprn_escape(const char *in, size_t inlen, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+/**
+ * rdpprn_json_str() - @s as a JSON string, quotes included
+ * @f: where to
+ * @s: UTF-8 text, possibly from the client
+ *
+ * Control characters become \uXXXX: C0 and DEL as JSON demands, and the
+ * C1 range (U+0080..U+009F, C2 80..C2 9F) because terminals obey it as
+ * escape sequences when the output is shown.
+ */
+void rdpprn_json_str(FILE *f, const char *s)
+{
+	const u8 *p = (const u8 *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(f, "\\u%04x", *++p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
 u64 rdpprn_now_ms(void)
 {
 	struct timespec ts;

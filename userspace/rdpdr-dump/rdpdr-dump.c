@@ -16,6 +16,8 @@
 
 #include <rdpdr/rdpdr.h>
 
+#include "rdpprn_util.h"
+
 #define EXIT_MALFORMED	1
 #define EXIT_USAGE	2
 
@@ -38,22 +40,6 @@ struct json {
 	const char *pdu;
 };
 
-static void json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 /* Starts a member of the current object, or an element of an array. */
 static void json_member(struct json *j, const char *name)
 {
@@ -63,7 +49,7 @@ static void json_member(struct json *j, const char *name)
 		fprintf(j->f, "%*s", 2 * j->depth, "");
 	}
 	if (name) {
-		json_string(j->f, name);
+		rdpprn_json_str(j->f, name);
 		fputs(": ", j->f);
 	}
 }
@@ -95,7 +81,7 @@ static void visit_begin(void *ctx, const char *name, bool array)
 	json_open(j, name, array);
 	if (j->depth == 1 && j->pdu) {
 		json_member(j, "pdu");
-		json_string(j->f, j->pdu);
+		rdpprn_json_str(j->f, j->pdu);
 	}
 }
 
@@ -122,7 +108,7 @@ static void visit_str(void *ctx, const char *name, const char *utf8)
 	struct json *j = ctx;
 
 	json_member(j, name);
-	json_string(j->f, utf8);
+	rdpprn_json_str(j->f, utf8);
 }
 
 static void visit_flag(void *ctx, const char *name, bool value)
@@ -381,7 +367,7 @@ static int dump(const u8 *pdu, size_t len, int rsp_major,
 	}
 	if (!ret && iocompletion && rsp_major < 0) {
 		json_member(&j, "note");
-		json_string(j.f, "the PDU does not say what it answers: see --rsp");
+		rdpprn_json_str(j.f, "the PDU does not say what it answers: see --rsp");
 	}
 	if (ret) {
 		json_member(&j, "truncated");

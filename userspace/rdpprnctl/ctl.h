@@ -35,8 +35,6 @@ struct ctl {
 };
 
 /* fmt.c */
-/* A JSON string literal of untrusted UTF-8 text. */
-void ctl_json_str(FILE *f, const char *s);
 /* One object as JSON: {"key": value, ...}; @event adds "event" first. */
 void ctl_json_obj(FILE *f, enum ctl_kind kind, const char *event,
 		  const struct rdpprn_nl_obj *o);

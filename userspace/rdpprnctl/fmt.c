@@ -103,25 +103,6 @@ const char *ctl_job_state(u64 state)
 	return "unknown";
 }
 
-void ctl_json_str(FILE *f, const char *s)
-{
-	const u8 *p = (const u8 *)s;
-
-	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		/* C1 controls (U+0080..U+009F) are C2 80..C2 9F */
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			fprintf(f, "\\u%04x", *++p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static void ctl_json_value(FILE *f, const struct ctl_field *fl,
 			   const struct rdpprn_nl_obj *o)
 {
@@ -136,13 +117,13 @@ static void ctl_json_value(FILE *f, const struct ctl_field *fl,
 		fprintf(f, "%llu", (unsigned long long)v);
 		break;
 	case CTL_S:
-		ctl_json_str(f, o->s[fl->attr]);
+		rdpprn_json_str(f, o->s[fl->attr]);
 		break;
 	case CTL_LIVE:
 		fputs(v ? "\"live\"" : "\"ended\"", f);
 		break;
 	case CTL_JSTATE:
-		ctl_json_str(f, ctl_job_state(v));
+		rdpprn_json_str(f, ctl_job_state(v));
 		break;
 	case CTL_FLAG:
 		fputs(v & fl->mask ? "true" : "false", f);
