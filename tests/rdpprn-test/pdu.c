@@ -341,11 +341,12 @@ size_t rpt_write_rsp(u8 *buf, u32 dev, u32 cid, u32 status, u32 length)
 	return n;
 }
 
-size_t rpt_close_rsp(u8 *buf, u32 dev, u32 cid, u32 status)
+/* A Device I/O Response with @padding bytes after IoStatus */
+static size_t rpt_io_rsp(u8 *buf, u32 dev, u32 cid, u32 status, u32 padding)
 {
 	struct rdpdr_close_rsp r = {
 		.c = { dev, cid, status },
-		.padding_len = 4,
+		.padding_len = padding,
 	};
 	int n = rdpdr_build_close_rsp(buf, 32, &r);
 
@@ -354,15 +355,12 @@ size_t rpt_close_rsp(u8 *buf, u32 dev, u32 cid, u32 status)
 	return n;
 }
 
+size_t rpt_close_rsp(u8 *buf, u32 dev, u32 cid, u32 status)
+{
+	return rpt_io_rsp(buf, dev, cid, status, 4);
+}
+
 size_t rpt_completion(u8 *buf, u32 dev, u32 cid, u32 status)
 {
-	struct rdpdr_close_rsp r = {
-		.c = { dev, cid, status },
-		.padding_len = 0,
-	};
-	int n = rdpdr_build_close_rsp(buf, 32, &r);
-
-	if (n < 0)
-		rpt_die("rdpdr_build_close_rsp failed (%d)", n);
-	return n;
+	return rpt_io_rsp(buf, dev, cid, status, 0);
 }

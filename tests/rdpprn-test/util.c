@@ -17,15 +17,20 @@ const char *rpt_prog = "rdpprn-test";
 static unsigned int rpt_passed;
 static unsigned int rpt_failed;
 
+static void rpt_vwarn(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", rpt_prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void rpt_die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", rpt_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rpt_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(2);
 }
 
@@ -33,11 +38,9 @@ void rpt_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", rpt_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rpt_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 struct rpt_status_errno {
