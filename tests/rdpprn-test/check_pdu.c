@@ -133,23 +133,23 @@ static void mal_structure(struct mal_ctx *c)
 		 sizeof(hdr_only), 0);
 
 	pdu = mal_announce(ids, NULL, 1, &len);
-	rpt_put_le32(pdu + 4, 2);
+	rdpprn_put_le32(pdu + 4, 2);
 	mal_wire(c, "announce-devicecount-beyond-buffer", pdu, len, 0);
-	rpt_put_le32(pdu + 4, 0xffffffff);
+	rdpprn_put_le32(pdu + 4, 0xffffffff);
 	mal_wire(c, "announce-devicecount-huge", pdu, len, 0);
-	rpt_put_le32(pdu + 4, 1);
+	rdpprn_put_le32(pdu + 4, 1);
 	mal_wire(c, "announce-truncated-in-entry", pdu, len - 10, 0);
 	mal_wire(c, "announce-truncated-entry-header", pdu, 8 + 10, 0);
 	/* DeviceDataLength of the first entry at 8 + 16 */
-	rpt_put_le32(pdu + 24, 0xfffffff0);
+	rdpprn_put_le32(pdu + 24, 0xfffffff0);
 	mal_wire(c, "announce-devicedatalength-overflow", pdu, len, 0);
-	rpt_put_le32(pdu + 24, (u32)(len - 28 + 1));
+	rdpprn_put_le32(pdu + 24, (u32)(len - 28 + 1));
 	mal_wire(c, "announce-devicedatalength-past-end", pdu, len, 0);
 	free(pdu);
 
 	/* a good printer, then an entry running past the end */
 	pdu = mal_announce(ids, NULL, 2, &len);
-	rpt_put_le32(pdu + len - (len - 8) / 2 + 16, 0x7fffffff);
+	rdpprn_put_le32(pdu + len - (len - 8) / 2 + 16, 0x7fffffff);
 	big = rdpprn_xmalloc(len);
 	memcpy(big, pdu, len);
 	mal_wire(c, "announce-second-entry-overflows", big, len, 0);
@@ -158,9 +158,9 @@ static void mal_structure(struct mal_ctx *c)
 
 	mal_wire(c, "remove-without-devicecount", rm_hdr, sizeof(rm_hdr), 0);
 	pdu = rpt_remove(ids, 1, &len);
-	rpt_put_le32(pdu + 4, 3);
+	rdpprn_put_le32(pdu + 4, 3);
 	mal_wire(c, "remove-devicecount-beyond-buffer", pdu, len, 0);
-	rpt_put_le32(pdu + 4, 0x40000001);
+	rdpprn_put_le32(pdu + 4, 0x40000001);
 	mal_wire(c, "remove-devicecount-overflows", pdu, len, 0);
 	free(pdu);
 
@@ -443,13 +443,13 @@ ann_entries(struct rpt_nl *nl, u32 sid)
 	n++;
 	/* PnPNameLen 0xFFFFFFFF: the lengths overflow */
 	ann_printer(&e[n], 16, NULL, NULL);
-	rpt_put_le32(e[n].data + 8, 0xffffffff);
+	rdpprn_put_le32(e[n].data + 8, 0xffffffff);
 	WANT(16, true, STATUS_INVALID_PARAMETER, false);
 	n++;
 	/* two lengths that overflow 32 bits when added */
 	ann_printer(&e[n], 17, NULL, NULL);
-	rpt_put_le32(e[n].data + 12, 0x80000000);
-	rpt_put_le32(e[n].data + 16, 0x80000000);
+	rdpprn_put_le32(e[n].data + 12, 0x80000000);
+	rdpprn_put_le32(e[n].data + 16, 0x80000000);
 	WANT(17, true, STATUS_INVALID_PARAMETER, false);
 	n++;
 	/* PrinterName not terminated (its last two bytes are its NUL) */
@@ -460,7 +460,7 @@ ann_entries(struct rpt_nl *nl, u32 sid)
 	n++;
 	/* odd PrintNameLen: shorten the name by one byte, keep the layout */
 	ann_printer(&e[n], 19, NULL, "Odd");
-	rpt_put_le32(e[n].data + 16, rpt_get_le32(e[n].data + 16) - 1);
+	rdpprn_put_le32(e[n].data + 16, rdpprn_get_le32(e[n].data + 16) - 1);
 	WANT(19, true, STATUS_INVALID_PARAMETER, false);
 	n++;
 	/* other device types: the kernel leaves them alone */

@@ -309,7 +309,7 @@ static size_t hst_put_vector(struct hst *h, u8 *buf)
 	if (!h->nvecs)
 		return 0;
 	v = &h->vecs[hst_below(h, h->nvecs)];
-	if (v->len >= 4 && rpt_get_le32(v->data) == 0x44414472 &&
+	if (v->len >= 4 && rdpprn_get_le32(v->data) == 0x44414472 &&
 	    hst_chance(h, 67))
 		v = &h->vecs[hst_below(h, h->nvecs)];
 	memcpy(buf, v->data, v->len);
@@ -387,7 +387,7 @@ static void hst_mutate(struct hst *h, u8 *buf, size_t *len)
 		case 2:
 			at &= ~(size_t)3;
 			if (at + 4 <= *len)
-				rpt_put_le32(buf + at, hst_value(h, *len));
+				rdpprn_put_le32(buf + at, hst_value(h, *len));
 			break;
 		case 3:
 			*len = at;
@@ -424,10 +424,10 @@ static size_t hst_put_length(struct hst *h, u8 *buf)
 		at = 4;
 	}
 	if (at + 4 <= len) {
-		u32 old = rpt_get_le32(buf + at), v = hst_value(h, len);
+		u32 old = rdpprn_get_le32(buf + at), v = hst_value(h, len);
 
 		/* a length that stays what it was corrupts nothing */
-		rpt_put_le32(buf + at, v == old ? ~old : v);
+		rdpprn_put_le32(buf + at, v == old ? ~old : v);
 	}
 	return len;
 }

@@ -334,8 +334,6 @@ size_t rpt_create_rsp(u8 *buf, u32 dev, u32 cid, u32 status, u32 file_id);
 size_t rpt_write_rsp(u8 *buf, u32 dev, u32 cid, u32 status, u32 length);
 size_t rpt_close_rsp(u8 *buf, u32 dev, u32 cid, u32 status);
 size_t rpt_completion(u8 *buf, u32 dev, u32 cid, u32 status);
-void rpt_put_le32(u8 *p, u32 v);
-u32 rpt_get_le32(const u8 *p);
 
 /* ---- tools.c ------------------------------------------------------------- */
 
