@@ -8,6 +8,7 @@
 #             [--timeout SECS] [--mem MB] [--smp N] [--append 'ARGS']
 #             [--add SRC:DST]... [--add-bin PATH[:DST]]... [--no-check]
 #             [--port NAME:HOSTSOCK]...
+#             [--debian [--overlay FILE]] [--nic QEMU-NETDEV-OPTIONS]
 #
 #   --payload DIR   copied to /payload in the guest; DIR/run is run by
 #                   busybox sh as PID 1's child (it may source /rdpprn/lib.sh)
@@ -33,6 +34,21 @@
 #                   loads the virtio modules of kernels that have them as
 #                   modules (Debian's 6.1: they are copied into the
 #                   initramfs) and waits for /dev/vportNpM.
+#   --debian        boot the Debian guest (tests/vm/debian/build.sh, built
+#                   first if not cached) instead of the busybox initramfs:
+#                   systemd and udev on an ext4 root, the kernel's own
+#                   Debian initrd. DIR is shared read-only over 9p and
+#                   mounted at /payload; DIR/boot is run by sh once the
+#                   system is up (rdpprn-vm.service), with the kernel's
+#                   rdpprn_* parameters in its environment; its exit status
+#                   becomes the marker, and the guest powers off. --add
+#                   does not apply. Writes to the root go to a throw-away
+#                   snapshot, unless
+#   --overlay FILE  keeps them in the qcow2 FILE (created over the image
+#                   when missing): a later boot with the same FILE, on
+#                   either kernel, sees them (an install, then a reboot)
+#   --nic OPTS      a network card: QEMU "-nic OPTS", e.g.
+#                   user,hostfwd=tcp:127.0.0.1:PORT-:3389 (Debian guest)
 #
 # In the background (run-vm.sh ... &, e.g. tests/vm/guest.sh): stop it
 # with SIGTERM, which stops QEMU too; SIGINT is ignored by background jobs
@@ -66,6 +82,9 @@ append=
 check=1
 extra=()
 ports=()
+debian=0
+overlay=
+nic=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -78,6 +97,9 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--add | --add-bin) extra+=("$1" "$2"); shift 2 ;;
 	--no-check) check=0; shift ;;
+	--debian) debian=1; shift ;;
+	--overlay) overlay=$2; shift 2 ;;
+	--nic) nic=$2; shift 2 ;;
 	--port)
 		case $2 in
 		?*:?*) ports+=("$2") ;;
@@ -90,6 +112,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$payload" ] || [ -z "$log" ]; then usage; fi
+if [ "$debian" = 1 ] && [ ${#extra[@]} -gt 0 ]; then
+	echo "run-vm.sh: --add/--add-bin do not apply to --debian (use the payload)" >&2
+	exit 2
+fi
+if [ "$debian" = 0 ] && [ -n "$overlay" ]; then
+	echo "run-vm.sh: --overlay needs --debian" >&2
+	exit 2
+fi
 
 if [ -z "$mem" ]; then
 	if [ "$kernel" = debug ]; then mem=1024; else mem=2048; fi
@@ -113,11 +143,18 @@ qboot) bios_args=(-bios /usr/share/qemu/qboot.rom) ;;
 *) echo "run-vm.sh: --bios seabios|qboot" >&2; exit 2 ;;
 esac
 
-image=$(rdpprn_kernel_image "$kernel")
 release=$(rdpprn_kernel_release "$kernel")
-modroot=$(rdpprn_kernel_modroot "$kernel")
-if [ -n "$modroot" ] && [ -d "$modroot/lib/modules/$release" ]; then
-	extra+=(--add "$modroot/lib/modules/$release:/lib/modules/$release")
+if [ "$debian" = 1 ]; then
+	[ "$kernel" != debug ] || { echo "run-vm.sh: the Debian guest has the stock kernels only" >&2; exit 2; }
+	debdir=$("$here/debian/build.sh")
+	image=$debdir/vmlinuz-$release
+	initrd=$debdir/initrd.img-$release
+else
+	image=$(rdpprn_kernel_image "$kernel")
+	modroot=$(rdpprn_kernel_modroot "$kernel")
+	if [ -n "$modroot" ] && [ -d "$modroot/lib/modules/$release" ]; then
+		extra+=(--add "$modroot/lib/modules/$release:/lib/modules/$release")
+	fi
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdpprn-vm.XXXXXX")
@@ -171,7 +208,8 @@ virtio_modules() {
 port_args=()
 port_names=
 if [ ${#ports[@]} -gt 0 ]; then
-	virtio_modules
+	# The Debian guest's udev loads them.
+	[ "$debian" = 1 ] || virtio_modules
 	port_args=(-device virtio-serial-pci)
 	for ((i = 0; i < ${#ports[@]}; i++)); do
 		name=${ports[i]%%:*}
@@ -182,7 +220,27 @@ if [ ${#ports[@]} -gt 0 ]; then
 	done
 fi
 
-"$here/mkinitramfs.sh" -o "$tmp/initramfs.cpio.gz" --payload "$payload" "${extra[@]}"
+# The Debian guest: its root disk and the payload directory; the busybox
+# one: the payload inside our own initramfs.
+boot_args=()
+if [ "$debian" = 1 ]; then
+	if [ -n "$overlay" ]; then
+		[ -e "$overlay" ] || qemu-img create -q -f qcow2 -F raw \
+			-b "$debdir/rootfs.img" "$overlay"
+		disk="file=$overlay,format=qcow2"
+	else
+		disk="file=$debdir/rootfs.img,format=raw,snapshot=on"
+	fi
+	boot_args=(-initrd "$initrd" -drive "$disk,if=virtio,cache=unsafe"
+		-virtfs "local,path=$(realpath "$payload"),mount_tag=payload,security_model=none,readonly=on")
+	# No ANSI colours from systemd in the serial log.
+	rootargs="root=/dev/vda rw systemd.log_color=0 SYSTEMD_COLORS=0"
+else
+	"$here/mkinitramfs.sh" -o "$tmp/initramfs.cpio.gz" --payload "$payload" "${extra[@]}"
+	boot_args=(-initrd "$tmp/initramfs.cpio.gz")
+	rootargs="rdinit=/init"
+fi
+[ -z "$nic" ] || boot_args+=(-nic "$nic")
 
 # console=ttyS0: everything goes to the logged serial port.
 # panic=-1 + oops=panic: an oops leaves the guest in a state where the
@@ -191,7 +249,7 @@ fi
 #   WARN()s do not panic: the run goes on and check-log.sh flags them.
 # loglevel=7: every message up to KERN_INFO reaches the console.
 # rdpprn_vm_cpus: /init checks that the guest really got the -smp CPUs.
-cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init rdpprn_vm_cpus=$smp"
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 $rootargs rdpprn_vm_cpus=$smp"
 [ -z "$port_names" ] || cmdline="$cmdline rdpprn_vm_ports=$port_names"
 [ -z "$append" ] || cmdline="$cmdline $append"
 
@@ -201,8 +259,7 @@ cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init rdpprn_vm_cpu
 # use, which also saves boot time under TCG.
 qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp_arg" "${bios_args[@]}"
 	-nodefaults -display none -serial stdio -no-reboot -pidfile "$tmp/qemu.pid"
-	-kernel "$image" -initrd "$tmp/initramfs.cpio.gz" -append "$cmdline"
-	"${port_args[@]}")
+	-kernel "$image" -append "$cmdline" "${boot_args[@]}" "${port_args[@]}")
 
 mkdir -p "$(dirname "$log")"
 : >"$log"
