@@ -20,6 +20,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=guest.sh
 . "$here/guest.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/tap.sh
+. "$root/tests/lib/tap.sh"
 
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(stock61 debug)
@@ -29,29 +31,6 @@ kernels=("$@")
 hostbuild=$root/build/agent-smoke/user
 make -s -C "$root/userspace" -j2 BUILD="$hostbuild" "$hostbuild/rdpprn-sim" >/dev/null
 SIM=$hostbuild/rdpprn-sim
-
-passed=0
-failed=0
-kfailed=0
-ok() {
-	echo "ok - $*"
-	passed=$((passed + 1))
-}
-not_ok() {
-	echo "not ok - $*"
-	failed=$((failed + 1))
-	kfailed=$((kfailed + 1))
-}
-
-# wait_for FILE REGEX SECS: until a line of FILE matches
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # In the guest: wait until the printer nodes are N (0 or 1), print them
 guest_devs() {
@@ -75,7 +54,7 @@ sim_round() {
 	if wait_for "$simlog" '^READY' 120; then
 		ok "$k: $round: rdpprn-sim on the host is READY through the relay"
 	else
-		not_ok "$k: $round: rdpprn-sim never READY: $(tail -n 3 "$simlog" | tr '\n' ' ')"
+		not_ok "$k: $round: rdpprn-sim never READY" "$(tail -n 3 "$simlog" | tr '\n' ' ')"
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 		return
@@ -174,14 +153,13 @@ smoke() {
 	sim_round "$k" reconnect "$out"
 
 	rc=0
-	vm_stop "$([ "$kfailed" = 0 ] && echo 0 || echo 1)" || rc=$?
+	vm_stop "$([ "$TAP_FAILED" = "$failed_before" ] && echo 0 || echo 1)" || rc=$?
 	if [ "$rc" = 0 ]; then ok "$k: the VM finished clean (run-vm.sh 0)"; else not_ok "$k: run-vm.sh exited $rc (log $out/vm.log)"; fi
 }
 
 trap vm_kill EXIT
 for k in "${kernels[@]}"; do
-	kfailed=0
+	failed_before=$TAP_FAILED
 	smoke "$k"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+tap_summary
