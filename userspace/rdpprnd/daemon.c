@@ -185,6 +185,7 @@ static void rdpprnd_monitor(struct rdpprnd_daemon *d)
 		rdpprn_warn("monitor socket failed; sessions deleted in the kernel are noticed on their next PDU");
 		rdpprnd_watch_set(d, &d->mon_w, 0);
 		rdpprn_nl_close(&d->mon);
+		d->mon_w.fd = -1;	/* the next connection tries again */
 		return;
 	}
 	if (d->mon.overruns != overruns)
@@ -206,6 +207,7 @@ static void rdpprnd_monitor_open(struct rdpprnd_daemon *d)
 	}
 	d->mon_w.fd = rdpprn_nl_fd(&d->mon);
 	rdpprnd_watch_set(d, &d->mon_w, EPOLLIN);
+	rdpprn_dbg("monitor socket open");
 }
 
 static int rdpprnd_setup_signals(struct rdpprnd_daemon *d)
@@ -230,6 +232,14 @@ static void rdpprnd_dispatch(struct rdpprnd_daemon *d, struct rdpprnd_watch *w,
 {
 	switch (w->kind) {
 	case RDPPRND_W_LISTEN:
+		/*
+		 * rdpprnd may have started before the module existed (the
+		 * packages configure rdpprn-tools and rdpprn-dkms in either
+		 * order) or outlived an unload: a new session is the moment
+		 * to try the monitor group again.
+		 */
+		if (rdpprnd_backend.monitor && d->mon_w.fd < 0)
+			rdpprnd_monitor_open(d);
 		rdpprnd_accept(d);
 		break;
 	case RDPPRND_W_SIGNAL:
