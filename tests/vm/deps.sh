@@ -35,7 +35,8 @@ PKGS=(
 	# the Debian guest (tests/vm/debian) and its overlays
 	mmdebstrap e2fsprogs qemu-utils
 	# packages (debian/), man pages, the YNL spec checks
-	dpkg-dev debhelper dh-dkms lintian python3-docutils python3-yaml
+	dpkg-dev debhelper dh-dkms lintian python3-docutils python3-yaml man-db
+	groff-base
 	python3-jsonschema linux-source-6.12
 )
 
