@@ -32,6 +32,7 @@ void fk_free(struct fake_kernel *fk)
 	fk->rx = NULL;
 	fk->tx = NULL;
 	fk->n_rx = 0;
+	rdpprn_sha256_free(&fk->job_sha);
 }
 
 static void fk_append(struct fk_pdu **list, const u8 *pdu, size_t len)
@@ -211,6 +212,8 @@ void fk_start_job(struct fake_kernel *fk, u32 dev, u64 total, u32 chunk)
 	fk->job_sent = 0;
 	fk->job_chunk = chunk ? chunk : 61440;
 	fk->job_status = 0;
+	/* a job before may have ended unreported */
+	rdpprn_sha256_free(&fk->job_sha);
 	rdpprn_sha256_init(&fk->job_sha);
 	rdpdr_printer_create_init(&req, dev, ++fk->job_cid);
 	rdpdr_build_create_req(pdu, sizeof(pdu), &req);

@@ -286,42 +286,30 @@ static void outq_epipe(void **state)
 	close(sv[0]);
 }
 
-/* FIPS 180-2, appendix B.3: one million 'a' */
-#define MILLION_A_SHA256 \
-	"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+/*
+ * The wrapper around libcrypto, not SHA-256 itself: pieces add up, the
+ * digest comes out as 64 lowercase digits, and a hash dropped unfinished
+ * leaks nothing (ASan).
+ */
+#define ABC_SHA256 \
+	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
-static void sha256_vectors(void **state)
+static void sha256_wrapper(void **state)
 {
-	static const struct {
-		const char *in;
-		const char *hex;
-	} v[] = {
-		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
-		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
-	};
 	struct rdpprn_sha256 s;
 	char hex[RDPPRN_SHA256_HEX];
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
-		rdpprn_sha256_init(&s);
-		rdpprn_sha256_update(&s, v[i].in, strlen(v[i].in));
-		rdpprn_sha256_hex(&s, hex);
-		assert_string_equal(hex, v[i].hex);
-	}
-	/* a million 'a', fed in odd pieces */
 	rdpprn_sha256_init(&s);
-	for (i = 0; i < 1000000;) {
-		static const char a[997] = { [0 ... 996] = 'a' };
-		size_t n = 1000000 - i < 997 ? 1000000 - i : 997;
-
-		rdpprn_sha256_update(&s, a, n);
-		i += n;
-	}
+	rdpprn_sha256_update(&s, "a", 1);
+	rdpprn_sha256_update(&s, "bc", 2);
 	rdpprn_sha256_hex(&s, hex);
-	assert_string_equal(hex, MILLION_A_SHA256);
+	assert_string_equal(hex, ABC_SHA256);
+	assert_null(s.ctx);
+
+	rdpprn_sha256_init(&s);
+	rdpprn_sha256_update(&s, "x", 1);
+	rdpprn_sha256_free(&s);
+	rdpprn_sha256_free(&s);
 }
 
 static void utf8_and_escape(void **state)
@@ -394,7 +382,7 @@ int main(void)
 		cmocka_unit_test(rx_socket),
 		cmocka_unit_test(outq_limit),
 		cmocka_unit_test(outq_epipe),
-		cmocka_unit_test(sha256_vectors),
+		cmocka_unit_test(sha256_wrapper),
 		cmocka_unit_test(utf8_and_escape),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(hex_decode),
