@@ -39,28 +39,10 @@ JOB_BYTES=${JOB_BYTES:-300000}
 UB=$REPO/build/interop/user
 FAKE=${RDPPRND_FAKE:-$REPO/build/tests/unit/rdpprnd-fake}
 
-pass=0
-fail=0
+# shellcheck source-path=SCRIPTDIR source=../lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 BRIDGE_PID=
 DAEMON_PID=
-
-ok() {
-	echo "ok - $1"
-	pass=$((pass + 1))
-}
-
-not_ok() {
-	echo "not ok - $1: $2"
-	fail=$((fail + 1))
-}
-
-
-check() {
-	local name=$1 why=$2
-
-	shift 2
-	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
-}
 
 cleanup() {
 	[ -n "$BRIDGE_PID" ] && interop_kill "$BRIDGE_PID"
@@ -252,9 +234,8 @@ BRIDGE_PID=
 check "bridge: SIGTERM exits 0" "status $st" [ "$st" = 0 ]
 check "bridge: logs its exit" "bridge log" grep -q 'rdpprn-bridge: info: exiting' "$T/bridge.log"
 
-if [ $fail -gt 0 ]; then
+if [ "$TAP_FAILED" -gt 0 ]; then
 	echo "# logs: bridge $T/bridge.log, rdpprnd $T/rdpprnd.log (INTEROP_KEEP=1 keeps them)"
 	INTEROP_KEEP=${INTEROP_KEEP:-1}
 fi
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_summary

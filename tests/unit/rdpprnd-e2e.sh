@@ -22,8 +22,8 @@ daemon=$(realpath "$1")
 sim=$(realpath "$2")
 vectors=$(realpath "$3")
 work=$(realpath -m "$4")
-passed=0
-failed=0
+# shellcheck source-path=SCRIPTDIR source=../lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 pids=()
 
 rm -rf "$work"
@@ -31,23 +31,6 @@ mkdir -p "$work"
 cd "$work" || exit 1
 scratch=$(mktemp -d /tmp/rdpprnd-e2e.XXXXXX) || exit 1
 chmod 711 "$scratch"
-
-ok() {
-	echo "ok - $1"
-	passed=$((passed + 1))
-}
-
-not_ok() {
-	echo "not ok - $1: $2"
-	failed=$((failed + 1))
-}
-
-# check NAME WHY CMD...: ok when CMD succeeds
-check() {
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
-}
 
 has() {
 	grep -q -- "$2" "$1"
@@ -322,5 +305,4 @@ rc=$?
 check bad-config-exit-1 "exit $rc" test $rc = 1
 check bad-config-names-line "$(cat bad.log)" has bad.log 'bad.conf:1: max_printers'
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+tap_summary
