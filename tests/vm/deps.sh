@@ -32,6 +32,8 @@ PKGS=(
 	# userspace, unit tests, static checks
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev clang sparse shellcheck
 	pkgconf
+	# benchmark 2's CUSE baseline (tests/bench/cuse/)
+	libfuse3-dev
 	# the Debian guest (tests/vm/debian) and its overlays
 	mmdebstrap e2fsprogs qemu-utils
 	# packages (debian/), man pages, the YNL spec checks
