@@ -208,6 +208,7 @@ enum sim_state {
  * @server_printer_cap: it had a PRINTER set
  * @confirms: Server Client ID Confirms received
  * @logged_on: the point where the client announces its devices came
+ * @req_ns: CLOCK_MONOTONIC time the I/O request being answered arrived
  * @devs: devices announced
  * @n_devs: how many
  * @jobs: open jobs, the FileIds handed out, the jobs that ended
@@ -235,6 +236,7 @@ struct sim {
 	bool server_printer_cap;
 	unsigned int confirms;
 	bool logged_on;
+	u64 req_ns;
 	struct sim_dev *devs;
 	unsigned int n_devs;
 	struct rdpprn_jobs jobs;
