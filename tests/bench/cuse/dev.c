@@ -3,11 +3,19 @@
  * dev.c - rdpprn-cuse's character device: /dev/NAME made with libfuse3's
  * cuse_lowlevel API, its loop in a thread of its own.
  *
- * open() is the job's IRP_MJ_CREATE, write() its IRP_MJ_WRITE requests,
- * release (the last close(); CUSE makes it synchronous for the closer)
- * its IRP_MJ_CLOSE, and each waits for the client's answers (job.c).
- * The loop is single-threaded: one job at a time is all the benchmark
- * needs, and an open() while a job is open fails with EBUSY.
+ * open() is the job's IRP_MJ_CREATE, waited for; write() copies into
+ * the job's ring and is answered at once, or parked while the ring is
+ * full and answered later from the reader thread (job.c; a signal to the
+ * writer answers it with what it wrote so far, or EINTR); release (the
+ * last close(); CUSE makes it synchronous for the closer) sends what is
+ * left, waits until the client acknowledged every byte, then sends the
+ * job's IRP_MJ_CLOSE and waits for its answer. flush does the waiting
+ * part and answers the job's error, as the module's ->flush does for
+ * close(); but the kernel's CUSE (fs/fuse/cuse.c) has no ->flush and
+ * never sends it, so close() of a CUSE device returns 0 whatever
+ * happened, and a failed job is only logged here. The loop is
+ * single-threaded: one job at a time is all the benchmark needs, and an
+ * open() while a job is open fails with EBUSY.
  *
  * The thread is stopped with fuse_session_exit() and SIGUSR1, which
  * interrupts its read() of /dev/cuse; the other signals stay blocked in
@@ -40,6 +48,22 @@ static void rdpprn_cuse_open(fuse_req_t req, struct fuse_file_info *fi)
 		fuse_reply_open(req, fi);
 }
 
+/* By the CUSE thread (FUSE_INTERRUPT), or at once in ..._write(). */
+static void rdpprn_cuse_interrupt(fuse_req_t req, void *data)
+{
+	struct rdpprn_cuse *c = data;
+
+	pthread_mutex_lock(&c->lock);
+	rdpprn_cuse_job_interrupt(c, req);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * A write() that fits is answered here. One that does not is parked,
+ * with an interrupt handler; that must be set before the request is
+ * parked (the reader may answer and free it at once after), and without
+ * the lock (it may run at once), hence the second try.
+ */
 static void rdpprn_cuse_write(fuse_req_t req, const char *buf, size_t size,
 			      off_t off, struct fuse_file_info *fi)
 {
@@ -47,12 +71,39 @@ static void rdpprn_cuse_write(fuse_req_t req, const char *buf, size_t size,
 	ssize_t n;
 
 	pthread_mutex_lock(&c->lock);
-	n = rdpprn_cuse_job_write(c, (const u8 *)buf, size);
+	n = rdpprn_cuse_job_write(c, NULL, (const u8 *)buf, size);
 	pthread_mutex_unlock(&c->lock);
+	if (n == -EAGAIN) {
+		fuse_req_interrupt_func(req, rdpprn_cuse_interrupt, c);
+		pthread_mutex_lock(&c->lock);
+		if (fuse_req_interrupted(req))
+			n = rdpprn_cuse_job_write(c, NULL, (const u8 *)buf,
+						  size);
+		else
+			n = rdpprn_cuse_job_write(c, req, (const u8 *)buf,
+						  size);
+		pthread_mutex_unlock(&c->lock);
+		if (n == -EAGAIN)
+			n = -EINTR;
+	}
+	if (n == -EINPROGRESS)
+		return;
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
 		fuse_reply_write(req, (size_t)n);
+}
+
+/* Never called by Linux's CUSE (see above); for completeness. */
+static void rdpprn_cuse_flush(fuse_req_t req, struct fuse_file_info *fi)
+{
+	struct rdpprn_cuse *c = fuse_req_userdata(req);
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = rdpprn_cuse_job_drain(c);
+	pthread_mutex_unlock(&c->lock);
+	fuse_reply_err(req, -ret);
 }
 
 static void rdpprn_cuse_release(fuse_req_t req, struct fuse_file_info *fi)
@@ -87,6 +138,7 @@ static const struct cuse_lowlevel_ops rdpprn_cuse_ops = {
 	.init_done = rdpprn_cuse_init_done,
 	.open = rdpprn_cuse_open,
 	.write = rdpprn_cuse_write,
+	.flush = rdpprn_cuse_flush,
 	.release = rdpprn_cuse_release,
 };
 

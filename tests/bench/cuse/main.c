@@ -31,13 +31,24 @@ static const char rdpprn_cuse_usage[] =
 "the printer a CUSE device of the helper instead of rdpprn.ko's. Accepts\n"
 "one connection of an RDP server side (rdpprn-sim --connect PATH), runs\n"
 "the rdpdr handshake, makes the first printer announced /dev/NAME and\n"
-"prints \"READY dev=/dev/NAME\" on stdout; open, write and close of it\n"
-"are the client's create, write and close requests.\n"
+"prints \"READY dev=/dev/NAME\" on stdout; open and close of it are the\n"
+"client's create and close requests.\n"
+"\n"
+"Writes are buffered as rdpprn.ko buffers them, so that the benchmark\n"
+"compares the same job: write() copies into a ring of --ring-size bytes\n"
+"and returns (it waits only while the ring is full); the ring is sent in\n"
+"write requests of --chunk-size bytes, one outstanding (the module's\n"
+"window of 1), a partial one only at the end of the job; the last\n"
+"close() returns once the client acknowledged every byte and the close.\n"
+"Unlike the module's, close() cannot report a failed job (CUSE sends no\n"
+"flush): it is logged.\n"
 "\n"
 "  -l, --listen PATH     the Unix socket to accept the connection on\n"
 "  -n, --name NAME       device name (default " RDPPRN_CUSE_DEFAULT_NAME ")\n"
 "  -c, --chunk-size N    WriteData per write request at most (K, M\n"
 "                        suffixes; default 61440, the module's)\n"
+"  -r, --ring-size N     bytes buffered per job (K, M suffixes; default\n"
+"                        256K, the module's ring_size)\n"
 "  -f, --foreground      do not detach (stdout and stderr are kept either\n"
 "                        way)\n"
 "  -v, --verbose         log debug lines too\n"
@@ -51,6 +62,7 @@ static const struct option rdpprn_cuse_opts[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "chunk-size", required_argument, NULL, 'c' },
+	{ "ring-size", required_argument, NULL, 'r' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -123,7 +135,7 @@ static void rdpprn_cuse_args(int argc, char **argv, struct rdpprn_cuse *c,
 	u64 v;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "l:n:c:fvh", rdpprn_cuse_opts,
+	while ((o = getopt_long(argc, argv, "l:n:c:r:fvh", rdpprn_cuse_opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'l':
@@ -140,6 +152,12 @@ static void rdpprn_cuse_args(int argc, char **argv, struct rdpprn_cuse *c,
 			    v > RDPPRN_CUSE_MAX_CHUNK)
 				rdpprn_cuse_bad_usage("--chunk-size wants 1 to 1 MiB - 56");
 			c->chunk_size = (u32)v;
+			break;
+		case 'r':
+			if (rdpprn_parse_size(optarg, &v) || !v ||
+			    v > RDPPRN_CUSE_MAX_RING)
+				rdpprn_cuse_bad_usage("--ring-size wants 1 to 1 GiB");
+			c->ring_size = (u32)v;
 			break;
 		case 'f':
 			*foreground = true;
@@ -190,6 +208,7 @@ int main(int argc, char **argv)
 	static struct rdpprn_cuse c = {
 		.name = RDPPRN_CUSE_DEFAULT_NAME,
 		.chunk_size = RDPPRN_CUSE_DEFAULT_CHUNK,
+		.ring_size = RDPPRN_CUSE_DEFAULT_RING,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.cond = PTHREAD_COND_INITIALIZER,
 		.fd = -1,
@@ -201,6 +220,8 @@ int main(int argc, char **argv)
 	rdpprn_cuse_args(argc, argv, &c, &path, &foreground, &level);
 	rdpprn_log_init("rdpprn-cuse", RDPPRN_LOG_STDERR, level);
 	c.pdu = rdpprn_xmalloc(RDPDR_WRITE_REQ_FIXED + c.chunk_size);
+	c.ring = rdpprn_xmalloc(c.ring_size);
+	c.parked_tail = &c.parked;
 	c.sigfd = rdpprn_cuse_signals();
 	if (c.sigfd < 0)
 		rdpprn_die(1, "signalfd: %s", strerror(errno));
@@ -210,7 +231,8 @@ int main(int argc, char **argv)
 	/* before any thread; stdout stays for READY, the cwd for @path */
 	if (!foreground && daemon(1, 1))
 		rdpprn_die(1, "daemon: %s", strerror(errno));
-	rdpprn_notice("listening on %s, chunk size %u", path, c.chunk_size);
+	rdpprn_notice("listening on %s, chunk size %u, ring size %u", path,
+		      c.chunk_size, c.ring_size);
 	c.fd = rdpprn_cuse_accept(lfd, c.sigfd);
 	close(lfd);
 	unlink(path);
@@ -224,5 +246,6 @@ int main(int argc, char **argv)
 	close(c.fd);
 	close(c.sigfd);
 	free(c.pdu);
+	free(c.ring);
 	return status;
 }

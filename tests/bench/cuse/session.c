@@ -7,7 +7,8 @@
  * the one lock: the reader thread hands it the frames of the connection,
  * and the frames it sends are written at once, blocking, under the lock
  * (the peer reads while it answers; a write request is the only large
- * thing sent, and there is one at a time). struct rdpprnd_kops is played
+ * thing sent, and there is one at a time). The answer to a write request
+ * sends the next one from the reader thread (job.c). struct rdpprnd_kops is played
  * the way rdpprn.ko plays it:
  *
  *  - SESSION_NEW and SESSION_DEL: one session; its end wakes everyone;
@@ -19,7 +20,8 @@
  *    STATUS_ACCESS_DENIED. The answers go out before the call returns, as
  *    the module's do;
  *  - Client Device List Remove of that printer fails the request
- *    outstanding and every later one (open: ENODEV);
+ *    outstanding, the job (parked writes) and every later request
+ *    (open, write: ENODEV);
  *  - Device I/O Response: it must carry the CompletionId outstanding and
  *    the DeviceId the request went to, and parse as the answer to that
  *    request; otherwise it is refused (-ENOENT, -EINVAL or the parse
@@ -53,6 +55,8 @@ static void rdpprn_cuse_over(struct rdpprn_cuse *c)
 	c->over = true;
 	if (c->io.cid && !c->io.done)
 		rdpprn_cuse_io_done(c, -EIO);
+	if (c->job_open)
+		rdpprn_cuse_job_fail(c);
 	/* the reader may sit in poll(): end of file wakes it */
 	shutdown(c->fd, SHUT_RD);
 	pthread_cond_broadcast(&c->cond);
@@ -199,6 +203,8 @@ static int rdpprn_cuse_remove(struct rdpprn_cuse *c, const u8 *pdu,
 		c->removed = true;
 		if (c->io.cid && !c->io.done)
 			rdpprn_cuse_io_done(c, -EIO);
+		if (c->job_open)
+			rdpprn_cuse_job_fail(c);
 	}
 	return 0;
 }
