@@ -478,16 +478,21 @@ static void rdpprn_job_stall(struct rdpprn_job *job)
 			      msecs_to_jiffies(RDPPRN_RETRY_MS));
 }
 
-static void rdpprn_job_tx_work(struct work_struct *work)
+/*
+ * Send what the window allows. Called with the session lock held: by the
+ * transmit work, and straight from the answer to a write, so that the next
+ * chunk leaves within the helper's own sendmsg() of that answer. Waking a
+ * worker instead cost one more scheduling round trip per chunk, which on
+ * a slow link is time with nothing in flight (Documentation/
+ * performance.rst, slow links).
+ */
+static void rdpprn_job_tx(struct rdpprn_job *job)
 {
-	struct rdpprn_job *job = container_of(to_delayed_work(work),
-					      struct rdpprn_job, tx_work);
-	struct rdpprn_session *s = job->s;
 	unsigned int window = clamp_t(unsigned int, READ_ONCE(rdpprn_window),
 				      1, 64);
 	int ret;
 
-	mutex_lock(&s->lock);
+	lockdep_assert_held(&job->s->lock);
 	while (job->state == RDPPRN_JOB_OPEN && !job->error &&
 	       job->inflight < window && rdpprn_ring_unsent(&job->ring)) {
 		ret = rdpprn_send_write(job);
@@ -500,6 +505,16 @@ static void rdpprn_job_tx_work(struct work_struct *work)
 			break;
 		}
 	}
+}
+
+static void rdpprn_job_tx_work(struct work_struct *work)
+{
+	struct rdpprn_job *job = container_of(to_delayed_work(work),
+					      struct rdpprn_job, tx_work);
+	struct rdpprn_session *s = job->s;
+
+	mutex_lock(&s->lock);
+	rdpprn_job_tx(job);
 	mutex_unlock(&s->lock);
 }
 
@@ -631,7 +646,7 @@ static void rdpprn_write_done(struct rdpprn_job *job, u64 pos, u32 requested,
 	if (r->length)
 		job->zero_writes = 0;
 	wake_up_all(&job->wq);
-	rdpprn_job_kick(job);
+	rdpprn_job_tx(job);
 }
 
 /* A failed close is the job's failure too: the client may drop the job. */
