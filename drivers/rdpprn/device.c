@@ -294,6 +294,12 @@ struct rdpprn_device *rdpprn_device_alloc(struct rdpprn_session *s,
 	pdev->dev.devt = MKDEV(MAJOR(rdpprn_devt), minor);
 	pdev->dev.class = &rdpprn_class;
 	pdev->dev.type = &rdpprn_device_type;
+	/*
+	 * A printer has no power state: without this every node carries a
+	 * power/ directory of runtime-PM files, about a third of an idle
+	 * printer's kernel memory (Documentation/performance.rst, scale).
+	 */
+	device_set_pm_not_required(&pdev->dev);
 	cdev_init(&pdev->cdev, &rdpprn_fops);
 	pdev->cdev.owner = THIS_MODULE;
 	INIT_LIST_HEAD(&pdev->job_list);
