@@ -271,6 +271,62 @@ static void outq_limit(void **state)
 	assert_true(rdpprn_outq_empty(&q));
 }
 
+/*
+ * rdpprn_outq_send(): straight to the socket while nothing is queued; the
+ * part a full socket does not take is queued, later frames queue behind
+ * it, and the peer reads every frame whole and in order.
+ */
+static void outq_send_direct(void **state)
+{
+	static u8 big[300000];
+	struct rdpprn_outq q;
+	struct rdpprn_frame f;
+	struct rdpprn_rx rx;
+	const char *why;
+	int sv[2], frames = 0, sndbuf = 4096;
+	size_t i;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (u8)(i * 7);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+				    sv), 0);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	rdpprn_outq_init(&q, 0);
+	/* a small frame fits: nothing queued */
+	assert_int_equal(rdpprn_outq_send(&q, sv[0], RDPPRN_FRAME_PDU, "\x72",
+					  1, "\x44", 1), 0);
+	assert_true(rdpprn_outq_empty(&q));
+	assert_int_equal(q.written, 7);
+	/* a big one does not: the rest waits, and so does the next frame */
+	assert_int_equal(rdpprn_outq_send(&q, sv[0], RDPPRN_FRAME_PDU, NULL, 0,
+					  big, sizeof(big)), 0);
+	assert_false(rdpprn_outq_empty(&q));
+	assert_true(q.written > 7);
+	assert_int_equal(rdpprn_outq_send(&q, sv[0], RDPPRN_FRAME_CLOSE, NULL,
+					  0, "bye", 3), 0);
+	assert_int_equal(q.written + q.bytes, 7 + 5 + sizeof(big) + 5 + 3);
+	rdpprn_rx_init(&rx);
+	while (frames < 3) {
+		assert_int_equal(rdpprn_outq_flush(&q, sv[0]), 0);
+		assert_true(rdpprn_rx_read(&rx, sv[1]) > 0);
+		while (rdpprn_rx_next(&rx, &f, &why) == 1) {
+			frames++;
+			if (frames == 2) {
+				assert_int_equal(f.len, sizeof(big));
+				assert_memory_equal(f.data, big, sizeof(big));
+			} else if (frames == 3) {
+				assert_int_equal(f.type, RDPPRN_FRAME_CLOSE);
+				assert_memory_equal(f.data, "bye", 3);
+			}
+		}
+	}
+	assert_true(rdpprn_outq_empty(&q));
+	rdpprn_rx_free(&rx);
+	rdpprn_outq_free(&q);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* A peer that is gone: the flush reports it. */
 static void outq_epipe(void **state)
 {
@@ -382,6 +438,7 @@ int main(void)
 		cmocka_unit_test(rx_socket),
 		cmocka_unit_test(outq_limit),
 		cmocka_unit_test(outq_epipe),
+		cmocka_unit_test(outq_send_direct),
 		cmocka_unit_test(sha256_wrapper),
 		cmocka_unit_test(utf8_and_escape),
 		cmocka_unit_test(numbers),

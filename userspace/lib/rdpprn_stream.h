@@ -73,6 +73,10 @@ void rdpprn_outq_free(struct rdpprn_outq *q);
  */
 int rdpprn_outq_frame(struct rdpprn_outq *q, u8 type, const void *head,
 		      size_t hlen, const void *data, size_t len);
+/* Write a frame to @fd now if nothing is queued; queue what is left. */
+int rdpprn_outq_send(struct rdpprn_outq *q, int fd, u8 type,
+		     const void *head, size_t hlen, const void *data,
+		     size_t len);
 /* Queue bytes as they are (a sender that builds its own frames). */
 int rdpprn_outq_raw(struct rdpprn_outq *q, const void *data, size_t len);
 /*

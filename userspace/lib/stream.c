@@ -172,6 +172,69 @@ int rdpprn_outq_frame(struct rdpprn_outq *q, u8 type, const void *head,
 	return 0;
 }
 
+/**
+ * rdpprn_outq_send() - write a frame now, queueing only what does not fit
+ * @q: the queue of @fd
+ * @fd: a non-blocking descriptor
+ * @type: frame type
+ * @head: the first @hlen bytes of the payload
+ * @hlen: their length
+ * @data: the rest of the payload
+ * @len: its length
+ *
+ * With nothing queued, the frame goes to @fd straight from the caller's
+ * buffers in one writev(): a print job's data is not copied once more on
+ * its way through (Documentation/performance.rst). What the descriptor
+ * does not take is queued, and so is the whole frame when others wait
+ * before it. A failed write is not reported here: the frame is queued
+ * and the next rdpprn_outq_flush() returns the error.
+ *
+ * Return: 0, or -ENOBUFS as rdpprn_outq_frame() (nothing written then).
+ */
+int rdpprn_outq_send(struct rdpprn_outq *q, int fd, u8 type,
+		     const void *head, size_t hlen, const void *data,
+		     size_t len)
+{
+	u8 hdr[RDPPRN_FRAME_HDR_SIZE];
+	struct iovec iov[3] = {
+		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)head, .iov_len = hlen },
+		{ .iov_base = (void *)data, .iov_len = len },
+	};
+	size_t total = sizeof(hdr) + hlen + len, done = 0;
+	ssize_t w;
+	u8 *p;
+	int i;
+
+	if (!rdpprn_outq_empty(q))
+		return rdpprn_outq_frame(q, type, head, hlen, data, len);
+	if (q->limit && total > q->limit)
+		return -ENOBUFS;
+	rdpprn_frame_hdr(hdr, type, (u32)(hlen + len));
+	do
+		w = writev(fd, iov, 3);
+	while (w < 0 && errno == EINTR);
+	if (w > 0) {
+		done = (size_t)w;
+		q->written += done;
+	}
+	if (done == total)
+		return 0;
+	p = rdpprn_outq_add(q, total - done);
+	for (i = 0; i < 3; i++) {
+		size_t n = iov[i].iov_len;
+
+		if (done >= n) {
+			done -= n;
+			continue;
+		}
+		memcpy(p, (const u8 *)iov[i].iov_base + done, n - done);
+		p += n - done;
+		done = 0;
+	}
+	return 0;
+}
+
 int rdpprn_outq_raw(struct rdpprn_outq *q, const void *data, size_t len)
 {
 	u8 *p = rdpprn_outq_add(q, len);

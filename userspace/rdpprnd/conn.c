@@ -27,7 +27,8 @@ static int rdpprnd_conn_queue(void *cptr, u8 type, const void *head,
 
 	if (c->closed)
 		return -EPIPE;
-	return rdpprn_outq_frame(&c->outq, type, head, hlen, data, len);
+	return rdpprn_outq_send(&c->outq, c->out.fd, type, head, hlen, data,
+				len);
 }
 
 static const struct rdpprnd_cops rdpprnd_conn_ops = {
