@@ -57,5 +57,13 @@ dkms-install: dkms-source
 deb:
 	tests/pkg/build-debs.sh build/deb
 
+# The benchmarks, in one VM boot (Documentation/performance.rst); the
+# figures go to build/bench/. bench-smoke is the test command's tiny run.
+bench:
+	tests/bench/run
+
+bench-smoke:
+	tests/bench/run --smoke
+
 .PHONY: all modules vectors-header userspace clean check dkms-source \
-	dkms-install deb
+	dkms-install deb bench bench-smoke
