@@ -70,6 +70,7 @@ unsigned int rdpprn_chunk_size = 61440;
 module_param_named(chunk_size, rdpprn_chunk_size, uint, 0644);
 MODULE_PARM_DESC(chunk_size,
 		 "Largest WriteData per write request (default 61440, at most 65472)");
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_chunk_size);
 
 unsigned int rdpprn_window = 1;
 module_param_named(window, rdpprn_window, uint, 0644);

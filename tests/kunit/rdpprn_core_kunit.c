@@ -770,6 +770,70 @@ static void rdpprn_write_stall_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->incomplete), 1LL);
 }
 
+/* Check that @pdu is the write of @data's [@off, @off + @n). */
+static void rdpprn_expect_write(struct kunit *test, const u8 *pdu, size_t len,
+				const u8 *data, u64 off, u32 n)
+{
+	struct rdpdr_write_req wr;
+	struct rdpdr_err err;
+
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_write_req(pdu, len, &wr, &err), 0);
+	KUNIT_EXPECT_EQ(test, wr.offset, off);
+	KUNIT_ASSERT_EQ(test, wr.length, n);
+	KUNIT_EXPECT_EQ(test, memcmp(wr.data, data + off, n), 0);
+}
+
+/*
+ * The next chunk leaves from the answer to the previous one: it is
+ * captured before the answer's rx returns, with no worker in between. A
+ * helper socket without room then is retried by the transmit work.
+ */
+static void rdpprn_write_chain_test(struct kunit *test)
+{
+	const u32 chunk = READ_ONCE(rdpprn_chunk_size), size = 2 * chunk + 100;
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = {};
+	unsigned int i, n;
+	const u8 *pdu;
+	size_t len;
+	u8 *data;
+
+	data = kunit_kmalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	for (i = 0; i < size; i++)
+		data[i] = (u8)(i * 13);
+	rdpprn_start_job(test, f, &o, 11, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	n = READ_ONCE(f->cap.n);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, size), (ssize_t)size);
+	pdu = rdpprn_cap_wait(f, n, &len);
+	rdpprn_expect_write(test, pdu, len, data, 0, chunk);
+
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, chunk, 0);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(f->cap.n), n + 2);
+	pdu = f->cap.pdu[n + 1];
+	len = f->cap.len[n + 1];
+	rdpprn_expect_write(test, pdu, len, data, chunk, chunk);
+
+	rdpprn_cap_fail(f, -ENOBUFS, 1);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, chunk, 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), n + 2);
+	pdu = rdpprn_cap_wait(f, n + 2, &len);
+	rdpprn_expect_write(test, pdu, len, data, 2 * chunk, 100);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 100, 0);
+
+	rdpprn_run(test, &o, rdpprn_flusher_fn);
+	pdu = rdpprn_cap_wait(f, n + 3, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_EXPECT_EQ(test, len, (size_t)RDPDR_CLOSE_REQ_SIZE);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&o.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, o.ret, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->bytes), (s64)size);
+	rdpprn_job_release(o.job);
+}
+
 /* Orphans: at most max_orphans, forgotten after io_timeout. */
 static void rdpprn_orphan_limit_test(struct kunit *test)
 {
@@ -1205,6 +1269,7 @@ static struct kunit_case rdpprn_session_cases[] = {
 	KUNIT_CASE(rdpprn_create_unsendable_test),
 	KUNIT_CASE(rdpprn_announce_reply_unsendable_test),
 	KUNIT_CASE(rdpprn_write_stall_test),
+	KUNIT_CASE(rdpprn_write_chain_test),
 	KUNIT_CASE(rdpprn_orphan_limit_test),
 	KUNIT_CASE(rdpprn_orphan_close_retry_test),
 	KUNIT_CASE(rdpprn_reannounce_other_type_test),
