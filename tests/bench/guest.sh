@@ -143,19 +143,27 @@ wait_jobs_n() {
 run_job() {
 	_n=$(grep -c '^JOB ' "$SIM_OUT")
 	_r=$(rdpprn-bench -b "$blk" write "$2" "$3") || { not_ok "$1" "write failed"; return 1; }
-	# the simulator prints the JOB line as it answers the close
+	# the simulator prints the JOB line as it answers the close; without
+	# it, intact would read the previous job's
 	wait_jobs_n "$SIM_OUT" $((_n + 1))
-	echo "$_r"
+	if [ "$(grep -c '^JOB ' "$SIM_OUT")" != $((_n + 1)) ]; then
+		not_ok "$1" "the simulator did not report the job"
+		return 1
+	fi
+	# the requests the job took, as the simulator counted them
+	echo "$_r requests=$(($(field "$(grep '^JOB ' "$SIM_OUT" | tail -n 1)" writes) + 2))"
 }
 
-# repeat NAME VARIANT WORK DEV SIZE [EXTRA]: $runs jobs of SIZE on DEV,
-# each checked and reported as BENCH NAME VARIANT WORK (EXTRA appended)
+# repeat NAME VARIANT WORK DEV SIZE: $runs jobs of SIZE on DEV, each
+# checked and reported as BENCH NAME VARIANT WORK
 repeat() {
 	_r=1
 	while [ $_r -le "$runs" ]; do
-		_line=$(run_job "$1-$2-$3-$_r" "$4" "$5") &&
+		# a failed job is a failed check, and no figure
+		if _line=$(run_job "$1-$2-$3-$_r" "$4" "$5"); then
 			intact "$1-$2-$3-$_r-intact" "$_line"
-		result "$1" "$2" "$3" $_r "$_line${6:+ $6}"
+			result "$1" "$2" "$3" $_r "$_line"
+		fi
 		_r=$((_r + 1))
 	done
 }
@@ -174,9 +182,10 @@ bench_stream() {
 		r=1
 		while [ $r -le "$runs" ]; do
 			t0=$(pid_cpu_ticks "$DPID")
-			line=$(run_job "stream-$size-$r" "$dev" "$size") &&
+			if line=$(run_job "stream-$size-$r" "$dev" "$size"); then
 				intact "stream-$size-$r-intact" "$line"
-			result stream rdpprn "$size" $r "$line daemon_ticks=$(($(pid_cpu_ticks "$DPID") - t0)) hz=100"
+				result stream rdpprn "$size" $r "$line daemon_ticks=$(($(pid_cpu_ticks "$DPID") - t0)) hz=100"
+			fi
 			result stream pipe "$size" $r "$(rdpprn-bench -b "$blk" pipe "$size")"
 			r=$((r + 1))
 		done
@@ -236,7 +245,7 @@ bench_slow() {
 	for d in 0 1 10 50; do
 		sim_start "slow-$d" --printer name=Bench,id=1 --delay-ms "$d"
 		repeat slow "d=$d" "chunk=$chunk" "$(node "$SIM_SID" 1)" \
-			$((slow_chunks * chunk)) "requests=$((slow_chunks + 2))"
+			$((slow_chunks * chunk))
 		sim_stop
 	done
 	# What the largest chunk would give: 65472 bytes, as a request must fit
@@ -244,7 +253,7 @@ bench_slow() {
 	set_param chunk_size 65472
 	sim_start slow-big --printer name=Bench,id=1 --delay-ms 10
 	repeat slow "d=10" "chunk=65472" "$(node "$SIM_SID" 1)" \
-		$((slow_chunks * 65472)) "requests=$((slow_chunks + 2))"
+		$((slow_chunks * 65472))
 	sim_stop
 	set_param chunk_size "$chunk"
 }
@@ -263,7 +272,11 @@ bench_small() {
 			sim_stop
 			jobs=$(grep -c '^JOB .* bytes=4096 .*status=closed writes=1$' "$SIM_OUT")
 			check_eq "small-$n-$r-three-requests" "$jobs" "$n"
-			result small rdpprn "$n" $r "$line requests=$((jobs * 3))"
+			# requests as the simulator counted them: a create, the
+			# writes and a close a job
+			req=$(awk '/^JOB / { n++; for (i = 1; i <= NF; i++) if (sub(/^writes=/, "", $i)) w += $i }
+				END { print w + 2 * n }' "$SIM_OUT")
+			result small rdpprn "$n" $r "$line requests=$req"
 			result small pipe "$n" $r "$(rdpprn-bench pipes "$n" 4K)"
 			r=$((r + 1))
 		done
@@ -288,6 +301,12 @@ bench_scale() {
 			u=$((2000 + s))
 			echo "exec rdpprn-sim --connect $sock --uid $u --gid $u --client-name S$s$args >$D/scale-$s.out 2>&1" >>"$D/cmds"
 			s=$((s + 1))
+		done
+		# the nodes of earlier sections must be gone: they are counted
+		i=0
+		while [ -n "$(ls /dev/rdpprn[0-9]* 2>/dev/null)" ] && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
 		done
 		sync
 		echo 3 >/proc/sys/vm/drop_caches

@@ -287,7 +287,7 @@ static unsigned int rdpprn_bench_count_nodes(void)
 static int rdpprn_bench_nodes(unsigned int want, const char *file)
 {
 	const struct timespec tick = { .tv_nsec = 5 * 1000 * 1000 };
-	unsigned int before = rdpprn_bench_count_nodes(), n = 0;
+	int before = (int)rdpprn_bench_count_nodes(), n = 0;
 	u64 t0, b0, deadline;
 	char line[512];
 	FILE *f = fopen(file, "r");
@@ -312,15 +312,16 @@ static int rdpprn_bench_nodes(unsigned int want, const char *file)
 		}
 	}
 	fclose(f);
-	while ((n = rdpprn_bench_count_nodes() - before) < want) {
+	/* signed: nodes of an earlier session may still be going away */
+	while ((n = (int)rdpprn_bench_count_nodes() - before) < (int)want) {
 		if (rdpprn_bench_now() > deadline) {
-			fprintf(stderr, "rdpprn-bench: %u of %u nodes after 600 s\n",
+			fprintf(stderr, "rdpprn-bench: %d of %u nodes after 600 s\n",
 				n, want);
 			return 1;
 		}
 		nanosleep(&tick, NULL);
 	}
-	printf("RESULT op=nodes jobs=%u bytes=0 ns=%llu busy_ns=%llu sha256=-\n",
+	printf("RESULT op=nodes jobs=%d bytes=0 ns=%llu busy_ns=%llu sha256=-\n",
 	       n, (unsigned long long)(rdpprn_bench_now() - t0),
 	       (unsigned long long)(rdpprn_bench_busy() - b0));
 	fflush(stdout);

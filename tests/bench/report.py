@@ -46,6 +46,12 @@ def num(r, k):
         return None
 
 
+def quot(r, a, b, scale=1.0):
+    """r[a] * scale / r[b], or None when either is missing or b is 0."""
+    x, y = num(r, a), num(r, b)
+    return x * scale / y if x is not None and y else None
+
+
 def mibps(r):
     ns, b = num(r, "ns"), num(r, "bytes")
     return b / MIB / (ns / 1e9) if ns and b else None
@@ -109,8 +115,8 @@ def main():
         a, b = runs[("stream", "rdpprn", w)], runs.get(("stream", "pipe", w), [])
         ra, rb = med(a, mibps), med(b, mibps)
         ratio = ra / rb if ra and rb else None
-        daemon = med(a, lambda r: num(r, "daemon_ticks") * 10.0 /
-                     (num(r, "bytes") / MIB))
+        daemon = med(a, lambda r: quot(r, "daemon_ticks", "bytes",
+                                        10.0 * MIB))
         out.append("%-8s %12s %12s %8s %14s %14s %16s %s" % (
             w, fmt(ra), fmt(rb), fmt(ratio), fmt(med(a, cpu_per_mib)),
             fmt(med(b, cpu_per_mib)), fmt(daemon), verdict(ratio, 1.0)))
@@ -148,7 +154,7 @@ def main():
             ratio = ra / rb if ra and rb else None
             good = verdict(ratio, 3.0)
             if ca is not None and cb is not None and ca >= cb:
-                good += " (CPU not less)"
+                good = "missed (CPU not less)"
             out.append("%-8s %-7s %12s %12s %8s %14s %14s %s" % (
                 w, blk, fmt(ra), fmt(rb), fmt(ratio), fmt(ca), fmt(cb),
                 good))
@@ -166,7 +172,7 @@ def main():
         chunk = float(w.split("=")[1])
         rows = runs[("slow", v, w)]
         r = med(rows, mibps)
-        per = med(rows, lambda x: num(x, "ns") / 1e6 / num(x, "requests"))
+        per = med(rows, lambda x: quot(x, "ns", "requests", 1e-6))
         # d=0 is the reference row: no link, no ceiling
         frac = r / (chunk / MIB / (d_ms / 1000.0)) if r and d_ms else None
         out.append("%-8s %-14s %12s %14s %10s %s" % (
@@ -182,12 +188,12 @@ def main():
         missing.append("small")
 
     def jps(r):
-        return num(r, "jobs") / (num(r, "ns") / 1e9)
+        return quot(r, "jobs", "ns", 1e9)
     per_job = []
     for w in counts:
         a, b = runs[("small", "rdpprn", w)], runs.get(("small", "pipe", w), [])
         ja, jb = med(a, jps), med(b, jps)
-        req = med(a, lambda r: num(r, "requests") / num(r, "jobs"))
+        req = med(a, lambda r: quot(r, "requests", "jobs"))
         per_job.append(ja)
         out.append("%-8s %12s %12s %8s %14s %s" % (
             w, fmt(ja, ".0f"), fmt(jb, ".0f"),
@@ -209,12 +215,12 @@ def main():
     for s in sess:
         ten = runs.get(("scale", "printers=10", str(s)), [])
         one = runs.get(("scale", "printers=1", str(s)), [])
-        ms = med(ten, lambda r: num(r, "ns") / 1e6 / num(r, "jobs"))
+        ms = med(ten, lambda r: quot(r, "ns", "jobs", 1e-6))
         m10, m1 = med(ten, lambda r: num(r, "mem_kb")), \
             med(one, lambda r: num(r, "mem_kb"))
         per = (m10 - m1) / (9.0 * s) if m10 is not None and m1 is not None \
             else None
-        rss = med(one, lambda r: num(r, "daemon_rss_kb") / s)
+        rss = med(one, lambda r: quot(r, "daemon_rss_kb", "jobs"))
         out.append("%-9d %9d %14s %16s %18s %s" % (
             s, 10 * s, fmt(ms), fmt(per), fmt(rss),
             verdict(per, 4.0, higher=False)))
