@@ -77,7 +77,10 @@ static void frame_oversized(void **state)
 	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_CLOSE, RDPPRN_FRAME_CLOSE_MAX + 1);
 	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
 			 -EMSGSIZE);
-	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 256);
+	/* the name and a version 1 extension block at most */
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 255 + 6);
+	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why), 0);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 255 + 7);
 	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
 			 -EMSGSIZE);
 }
@@ -133,13 +136,84 @@ static void frame_open(void **state)
 	f.len = 8;
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
 	assert_string_equal(back.name, "");
-	/* a NUL inside, or bytes that are not UTF-8, are not */
+	/* a NUL starts an extension block: "üro-PC" is no version */
 	buf[9] = 0;
 	f.len = (u32)n;
-	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
+			 -EPROTONOSUPPORT);
+	/* bytes that are not UTF-8 are refused */
 	buf[9] = 0xff;
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
 	f.len = 7;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+}
+
+static void open_parse(struct rdpprn_frame *f, const u8 *buf, size_t len)
+{
+	f->type = RDPPRN_FRAME_SESSION_OPEN;
+	f->len = (u32)len;
+	f->data = buf;
+}
+
+/* The versioned extension block of SESSION_OPEN (device provider) */
+static void frame_open_ext(void **state)
+{
+	struct rdpprn_open o = {
+		.uid = 1000, .gid = 100, .ext_version = RDPPRN_OPEN_EXT_V1,
+		.flags = RDPPRN_OPEN_PROVIDER,
+	}, back;
+	struct rdpprn_frame f;
+	const char *why;
+	u8 buf[RDPPRN_FRAME_OPEN_MAX + 8];
+	int n;
+
+	strcpy(o.name, "xrdp");
+	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
+	assert_int_equal(n, 8 + 4 + RDPPRN_OPEN_EXT_V1_LEN);
+	assert_memory_equal(buf + 8, "xrdp\0\x01\x01\0\0\0", 10);
+	open_parse(&f, buf, (size_t)n);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_string_equal(back.name, "xrdp");
+	assert_int_equal(back.ext_version, RDPPRN_OPEN_EXT_V1);
+	assert_int_equal(back.flags, RDPPRN_OPEN_PROVIDER);
+	/* no room for the block */
+	assert_int_equal(rdpprn_frame_build_open(buf, 8 + 4 + 5, &o), -ENOSPC);
+	/* flags 0 in a version 1 block: whole-channel mode, explicitly */
+	buf[14] = 0;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_int_equal(back.flags, 0);
+	/* an unknown flag */
+	buf[17] = 0x80;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EOPNOTSUPP);
+	assert_int_equal(back.flags, 0x80000000);
+	buf[17] = 0;
+	/* version 2, or version 1 with more or fewer bytes */
+	buf[13] = 2;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
+			 -EPROTONOSUPPORT);
+	assert_int_equal(back.ext_version, 2);
+	buf[13] = 1;
+	f.len = (u32)n - 1;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
+			 -EPROTONOSUPPORT);
+	f.len = (u32)n + 1;
+	buf[n] = 0;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
+			 -EPROTONOSUPPORT);
+	/* a NUL and nothing after it */
+	f.len = 8 + 5;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+	/* the longest name with the block: 269 bytes */
+	memset(o.name, 'a', RDPPRN_FRAME_OPEN_NAME_MAX);
+	o.name[RDPPRN_FRAME_OPEN_NAME_MAX] = 0;
+	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
+	assert_int_equal(n, RDPPRN_FRAME_OPEN_MAX);
+	open_parse(&f, buf, (size_t)n);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_int_equal(strlen(back.name), 255);
+	/* without the NUL, 256 name bytes are too many */
+	memset(buf + 8, 'a', 256);
+	open_parse(&f, buf, 8 + 256);
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
 }
 
@@ -432,6 +506,7 @@ int main(void)
 		cmocka_unit_test(frame_oversized),
 		cmocka_unit_test(frame_garbage),
 		cmocka_unit_test(frame_open),
+		cmocka_unit_test(frame_open_ext),
 		cmocka_unit_test(rx_byte_by_byte),
 		cmocka_unit_test(rx_truncated_stream),
 		cmocka_unit_test(rx_garbage_after_good),

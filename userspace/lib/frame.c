@@ -31,7 +31,7 @@ static int rdpprn_frame_check_len(u8 type, u32 len, const char **why)
 	switch (type) {
 	case RDPPRN_FRAME_SESSION_OPEN:
 		min = RDPPRN_FRAME_OPEN_FIXED;
-		max = RDPPRN_FRAME_OPEN_FIXED + RDPPRN_FRAME_OPEN_NAME_MAX;
+		max = RDPPRN_FRAME_OPEN_MAX;
 		break;
 	case RDPPRN_FRAME_PDU:
 		min = 1;
@@ -88,21 +88,51 @@ void rdpprn_frame_hdr(u8 *hdr, u8 type, u32 len)
 	hdr[4] = type;
 }
 
+/* The extension block after the name's NUL: version, then its fields */
+static int rdpprn_frame_parse_open_ext(const u8 *ext, size_t n,
+				       struct rdpprn_open *o, const char **why)
+{
+	if (!n) {
+		*why = "extension block without a version";
+		return -EBADMSG;
+	}
+	o->ext_version = ext[0];
+	if (o->ext_version != RDPPRN_OPEN_EXT_V1 ||
+	    n != RDPPRN_OPEN_EXT_V1_LEN - 1) {
+		*why = "unknown extension version";
+		return -EPROTONOSUPPORT;
+	}
+	o->flags = rdpprn_get_le32(ext + 1);
+	if (o->flags & ~RDPPRN_OPEN_FLAGS_V1) {
+		*why = "unknown flags";
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int rdpprn_frame_parse_open(const struct rdpprn_frame *f,
 			    struct rdpprn_open *o, const char **why)
 {
-	const u8 *name = f->data + RDPPRN_FRAME_OPEN_FIXED;
-	size_t n;
+	const u8 *name = f->data + RDPPRN_FRAME_OPEN_FIXED, *nul;
+	size_t n, ext;
 
 	*why = NULL;
+	memset(o, 0, sizeof(*o));
 	if (f->type != RDPPRN_FRAME_SESSION_OPEN ||
 	    f->len < RDPPRN_FRAME_OPEN_FIXED ||
-	    f->len > RDPPRN_FRAME_OPEN_FIXED + RDPPRN_FRAME_OPEN_NAME_MAX) {
+	    f->len > RDPPRN_FRAME_OPEN_MAX) {
 		*why = "not a SESSION_OPEN payload";
 		return -EBADMSG;
 	}
 	n = f->len - RDPPRN_FRAME_OPEN_FIXED;
-	if (memchr(name, '\0', n) || !rdpprn_utf8_valid(name, n)) {
+	nul = memchr(name, '\0', n);
+	ext = nul ? n - (size_t)(nul - name) : 0;
+	n -= ext;
+	if (n > RDPPRN_FRAME_OPEN_NAME_MAX) {
+		*why = "client name longer than 255 bytes";
+		return -EBADMSG;
+	}
+	if (!rdpprn_utf8_valid(name, n)) {
 		*why = "client name is not UTF-8 text";
 		return -EBADMSG;
 	}
@@ -110,19 +140,30 @@ int rdpprn_frame_parse_open(const struct rdpprn_frame *f,
 	o->gid = rdpprn_get_le32(f->data + 4);
 	memcpy(o->name, name, n);
 	o->name[n] = '\0';
-	return 0;
+	if (!nul)
+		return 0;
+	return rdpprn_frame_parse_open_ext(nul + 1, ext - 1, o, why);
 }
 
 int rdpprn_frame_build_open(u8 *buf, size_t cap, const struct rdpprn_open *o)
 {
 	size_t n = strnlen(o->name, sizeof(o->name));
+	size_t ext = o->ext_version ? RDPPRN_OPEN_EXT_V1_LEN : 0;
 
 	if (n > RDPPRN_FRAME_OPEN_NAME_MAX)
 		return -E2BIG;
-	if (cap < RDPPRN_FRAME_OPEN_FIXED + n)
+	if (o->ext_version && o->ext_version != RDPPRN_OPEN_EXT_V1)
+		return -EINVAL;
+	if (cap < RDPPRN_FRAME_OPEN_FIXED + n + ext)
 		return -ENOSPC;
 	rdpprn_put_le32(buf, o->uid);
 	rdpprn_put_le32(buf + 4, o->gid);
 	memcpy(buf + RDPPRN_FRAME_OPEN_FIXED, o->name, n);
-	return (int)(RDPPRN_FRAME_OPEN_FIXED + n);
+	n += RDPPRN_FRAME_OPEN_FIXED;
+	if (ext) {
+		buf[n] = '\0';
+		buf[n + 1] = o->ext_version;
+		rdpprn_put_le32(buf + n + 2, o->flags);
+	}
+	return (int)(n + ext);
 }

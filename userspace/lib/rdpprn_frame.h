@@ -27,11 +27,28 @@
 #define RDPPRN_FRAME_OPEN_NAME_MAX	(RDPPRN_CLIENT_NAME_MAX - 1)
 #define RDPPRN_FRAME_INFO_SIZE		4
 
+/*
+ * SESSION_OPEN extension: the client name may be followed by one NUL and
+ * an extension block, version u8 then its fields. Version 1 is
+ * RDPPRN_OPEN_EXT_V1_LEN bytes from the NUL on: NUL, version, flags u32.
+ * A parser refuses versions it does not know, so a later version may
+ * append fields without an old rdpprnd misreading them.
+ */
+#define RDPPRN_OPEN_EXT_V1		1
+#define RDPPRN_OPEN_EXT_V1_LEN		6
+/* The RDP server runs the handshake and keeps the non-printer devices */
+#define RDPPRN_OPEN_PROVIDER		0x1
+#define RDPPRN_OPEN_FLAGS_V1		RDPPRN_OPEN_PROVIDER
+#define RDPPRN_FRAME_OPEN_MAX		(RDPPRN_FRAME_OPEN_FIXED + \
+					 RDPPRN_FRAME_OPEN_NAME_MAX + \
+					 RDPPRN_OPEN_EXT_V1_LEN)
+
 /**
  * enum rdpprn_frame_type - frame types
  * @RDPPRN_FRAME_SESSION_OPEN: server to rdpprnd, first frame: uid u32,
  *	gid u32 (little-endian; owner of the session's device nodes), then
- *	the client's name in UTF-8 (0..255 bytes, no NUL)
+ *	the client's name in UTF-8 (0..255 bytes, no NUL), optionally a
+ *	NUL and an extension block (RDPPRN_OPEN_EXT_V1)
  * @RDPPRN_FRAME_PDU: both ways: one whole RDPDR PDU (1 byte to 1 MiB)
  * @RDPPRN_FRAME_CLOSE: both ways: the sender ends the session; optional
  *	UTF-8 reason (at most 1024 bytes) for the logs
@@ -62,11 +79,15 @@ struct rdpprn_frame {
  * @uid: owner of the device nodes
  * @gid: their group
  * @name: client name, UTF-8, NUL-terminated here
+ * @ext_version: version of the extension block, 0 when there is none
+ * @flags: RDPPRN_OPEN_* flags of the extension block
  */
 struct rdpprn_open {
 	u32 uid;
 	u32 gid;
 	char name[RDPPRN_CLIENT_NAME_MAX];
+	u8 ext_version;
+	u32 flags;
 };
 
 /**
@@ -92,10 +113,18 @@ void rdpprn_frame_hdr(u8 *hdr, u8 type, u32 len);
 /* "SESSION_OPEN", ..., "unknown" */
 const char *rdpprn_frame_type_name(u8 type);
 
-/* Decode a SESSION_OPEN payload; -EBADMSG (and @why) if malformed. */
+/*
+ * Decode a SESSION_OPEN payload. Return: 0; -EBADMSG (and @why) if
+ * malformed; -EPROTONOSUPPORT for an extension block of another version
+ * or length than this code knows (@o->ext_version says which version);
+ * -EOPNOTSUPP for unknown flags (@o->flags has them all).
+ */
 int rdpprn_frame_parse_open(const struct rdpprn_frame *f,
 			    struct rdpprn_open *o, const char **why);
-/* Encode a SESSION_OPEN payload into @buf (at least 8 + 255 bytes). */
+/*
+ * Encode a SESSION_OPEN payload into @buf: at least 8 + 255 bytes, and
+ * RDPPRN_FRAME_OPEN_MAX with an extension block (@o->ext_version set).
+ */
 int rdpprn_frame_build_open(u8 *buf, size_t cap, const struct rdpprn_open *o);
 
 #endif /* RDPPRN_FRAME_H */
