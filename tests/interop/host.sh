@@ -29,6 +29,8 @@
 #   interop_client_cmd V PORT [ARGS...]
 #                                 print that command line (one word a line)
 #   interop_client_stop           SIGTERM the client: an RDP disconnect
+# INTEROP_RDP_USER and INTEROP_RDP_PASS (default rdpprn, rdpprn) are the
+# credentials the clients log in with.
 #   interop_cleanup               stop everything started, remove the
 #                                 scratch directory (kept if INTEROP_KEEP=1)
 #
@@ -372,12 +374,14 @@ interop_client_cmd() {
 	esac
 	shift 2
 	case $v in
-	2)	printf '%s\n' xfreerdp "/v:127.0.0.1:$port" /u:rdpprn \
-			/p:rdpprn /sec:tls /cert-ignore /printer \
+	2)	printf '%s\n' xfreerdp "/v:127.0.0.1:$port" \
+			"/u:${INTEROP_RDP_USER:-rdpprn}" \
+			"/p:${INTEROP_RDP_PASS:-rdpprn}" /sec:tls /cert-ignore /printer \
 			/audio-mode:2 /size:800x600 -clipboard /log-level:INFO \
 			"$@" ;;
-	3)	printf '%s\n' xfreerdp3 "/v:127.0.0.1:$port" /u:rdpprn \
-			/p:rdpprn /sec:tls /cert:ignore /printer \
+	3)	printf '%s\n' xfreerdp3 "/v:127.0.0.1:$port" \
+			"/u:${INTEROP_RDP_USER:-rdpprn}" \
+			"/p:${INTEROP_RDP_PASS:-rdpprn}" /sec:tls /cert:ignore /printer \
 			/audio-mode:2 /size:800x600 -clipboard /log-level:INFO \
 			"$@" ;;
 	*)	interop_log "client version $v: 2 or 3"
