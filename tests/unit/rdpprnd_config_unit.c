@@ -53,6 +53,8 @@ static void defaults(void **state)
 	assert_int_equal(c->policy.n_include + c->policy.n_exclude, 0);
 	assert_int_equal(c->max_queue, 16 << 20);
 	assert_int_equal(c->send_timeout, 60);
+	assert_false(c->user_sessions);
+	assert_int_equal(c->max_user_sessions, 4);
 }
 
 static void every_key(void **state)
@@ -70,6 +72,8 @@ static void every_key(void **state)
 		"max_printers = 4\n"
 		"max_queue = 2M\n"
 		"send_timeout = 0\n"
+		"user_sessions = yes\n"
+		"max_user_sessions = 2\n"
 		"\t# indented comment";
 	struct rdpprnd_config *c = *state;
 	struct rdpprn_config_err err;
@@ -88,6 +92,8 @@ static void every_key(void **state)
 	assert_int_equal(c->policy.max_printers, 4);
 	assert_int_equal(c->max_queue, 2 << 20);
 	assert_int_equal(c->send_timeout, 0);
+	assert_true(c->user_sessions);
+	assert_int_equal(c->max_user_sessions, 2);
 }
 
 static void expect_error(const char *text, unsigned int line,
@@ -118,6 +124,9 @@ static void errors(void **state)
 	expect_error("max_printers = 99999999999\n", 1, "max_printers");
 	expect_error("max_queue = 1K\n", 1, "from 262144 to");
 	expect_error("send_timeout = soon\n", 1, "send_timeout");
+	expect_error("user_sessions = maybe\n", 1, "user_sessions: want yes");
+	expect_error("max_user_sessions = 0\n", 1, "from 1 to 1024");
+	expect_error("max_user_sessions = 1025\n", 1, "max_user_sessions");
 	expect_error("exclude =\n", 1, "empty pattern");
 	expect_error("include = \"HP\n", 1, "unterminated quote");
 }
@@ -189,6 +198,8 @@ static void example_file(void **state)
 	assert_false(missing);
 	assert_int_equal(c->policy.redirect, RDPPRN_REDIRECT_ALL);
 	assert_true(c->policy.default_follows_client);
+	assert_false(c->user_sessions);
+	assert_int_equal(c->max_user_sessions, 4);
 }
 
 static void bools(void **state)

@@ -632,7 +632,7 @@ static void policy_all(void **state)
 	/* the daemon answers LPT1 at once, then the kernel the printers */
 	assert_string_equal(got, "2:c00000bb 4:0 3:0");
 	assert_int_equal(h->s.n_printers, 2);
-	assert_int_equal(h->s.stats.answered, 1);
+	assert_int_equal(h->s.stats.other, 1);
 }
 
 static void policy_none(void **state)

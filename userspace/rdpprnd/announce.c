@@ -5,7 +5,9 @@
  * The daemon answers what the kernel does not see and forwards the rest:
  *
  *  - a non-printer entry (drive, port, smart card) gets
- *    STATUS_NOT_SUPPORTED from the daemon: rdpprn redirects printers only;
+ *    STATUS_NOT_SUPPORTED from the daemon: rdpprn redirects printers only.
+ *    A device provider's server redirects those itself and answers them:
+ *    the daemon leaves them alone;
  *  - a printer entry whose device data does not parse gets
  *    STATUS_INVALID_PARAMETER (what the kernel would answer);
  *  - a printer the site policy refuses gets the status of the verdict;
@@ -289,8 +291,12 @@ void rdpprnd_announce(struct rdpprnd_session *s, const u8 *pdu, size_t len)
 			rdpprnd_printer_entry(s, &b, &dev);
 			continue;
 		}
-		s->stats.answered++;
-		rdpprnd_answer(&b, dev.device_id, STATUS_NOT_SUPPORTED);
+		s->stats.other++;
+		if (s->provider)
+			rdpprn_dbg("session %u: device id %u (type 0x%x) is the RDP server's",
+				   s->conn, dev.device_id, dev.device_type);
+		else
+			rdpprnd_answer(&b, dev.device_id, STATUS_NOT_SUPPORTED);
 		if (!rdpprnd_forwarded(&b, dev.device_id))
 			rdpprnd_stale(s, &b, dev.device_id);
 	}

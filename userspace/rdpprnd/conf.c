@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * conf.c - rdpprnd's configuration file: the policy keys and the limits
- * of a connection. Documentation/rdpprnd.rst lists every key.
+ * conf.c - rdpprnd's configuration file: the policy keys, the limits
+ * of a connection and which peers may open sessions.
+ * Documentation/rdpprnd.conf.rst lists every key.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,6 +16,7 @@ void rdpprnd_config_init(struct rdpprnd_config *c)
 	rdpprn_policy_init(&c->policy);
 	c->max_queue = RDPPRND_DEFAULT_MAX_QUEUE;
 	c->send_timeout = RDPPRND_DEFAULT_SEND_TIMEOUT;
+	c->max_user_sessions = RDPPRND_DEFAULT_MAX_USER_SESSIONS;
 }
 
 void rdpprnd_config_free(struct rdpprnd_config *c)
@@ -22,7 +24,10 @@ void rdpprnd_config_free(struct rdpprnd_config *c)
 	rdpprn_policy_free(&c->policy);
 }
 
-enum { RDPPRND_K_MAX_PRINTERS, RDPPRND_K_MAX_QUEUE, RDPPRND_K_SEND_TIMEOUT };
+enum {
+	RDPPRND_K_MAX_PRINTERS, RDPPRND_K_MAX_QUEUE, RDPPRND_K_SEND_TIMEOUT,
+	RDPPRND_K_MAX_USER_SESSIONS,
+};
 
 /* The numeric keys: range, and whether K/M/G suffixes are allowed */
 static const struct {
@@ -35,6 +40,8 @@ static const struct {
 	[RDPPRND_K_MAX_QUEUE] = { "max_queue", RDPPRND_MIN_MAX_QUEUE,
 				  1ULL << 30, true },
 	[RDPPRND_K_SEND_TIMEOUT] = { "send_timeout", 0, 86400, false },
+	[RDPPRND_K_MAX_USER_SESSIONS] = { "max_user_sessions", 1,
+					  RDPPRND_MAX_MAX_USER_SESSIONS, false },
 };
 
 static int rdpprnd_config_number(struct rdpprnd_config *c, unsigned int k,
@@ -60,6 +67,9 @@ static int rdpprnd_config_number(struct rdpprnd_config *c, unsigned int k,
 		break;
 	case RDPPRND_K_SEND_TIMEOUT:
 		c->send_timeout = (unsigned int)v;
+		break;
+	case RDPPRND_K_MAX_USER_SESSIONS:
+		c->max_user_sessions = (unsigned int)v;
 		break;
 	}
 	return 0;
@@ -89,8 +99,11 @@ static int rdpprnd_config_key(void *ctx, const char *key, const char *value,
 			 RDPPRN_POLICY_MAX_PATTERNS);
 		return -EINVAL;
 	}
-	if (!strcmp(key, "default_follows_client")) {
-		if (!rdpprn_config_bool(value, &p->default_follows_client))
+	if (!strcmp(key, "default_follows_client") ||
+	    !strcmp(key, "user_sessions")) {
+		if (!rdpprn_config_bool(value, key[0] == 'd' ?
+					&p->default_follows_client :
+					&c->user_sessions))
 			return 0;
 		snprintf(msg, msglen, "%s: want yes or no", key);
 		return -EINVAL;
@@ -126,8 +139,9 @@ void rdpprnd_config_log(const struct rdpprnd_config *c, const char *path)
 {
 	const struct rdpprn_policy *p = &c->policy;
 
-	rdpprn_info("configuration %s: redirect=%s include=%u exclude=%u default_follows_client=%s max_printers=%u max_queue=%zu send_timeout=%u",
+	rdpprn_info("configuration %s: redirect=%s include=%u exclude=%u default_follows_client=%s max_printers=%u max_queue=%zu send_timeout=%u user_sessions=%s max_user_sessions=%u",
 		    path, rdpprn_redirect_name(p->redirect), p->n_include,
 		    p->n_exclude, p->default_follows_client ? "yes" : "no",
-		    p->max_printers, c->max_queue, c->send_timeout);
+		    p->max_printers, c->max_queue, c->send_timeout,
+		    c->user_sessions ? "yes" : "no", c->max_user_sessions);
 }

@@ -107,7 +107,7 @@ static void rdpprnd_conn_sync(struct rdpprnd_conn *c)
 }
 
 struct rdpprnd_conn *rdpprnd_conn_new(struct rdpprnd_daemon *d, int in,
-				      int out)
+				      int out, const struct rdpprnd_peer *peer)
 {
 	struct rdpprnd_conn *c = rdpprn_xzalloc(sizeof(*c));
 	struct rdpprn_nl_res res;
@@ -117,6 +117,8 @@ struct rdpprnd_conn *rdpprnd_conn_new(struct rdpprnd_daemon *d, int in,
 	rdpprn_outq_init(&c->outq, d->cfg->max_queue);
 	rdpprnd_session_init(&c->s, &d->ctx, rdpprnd_backend.kops, NULL,
 			     &rdpprnd_conn_ops, c);
+	if (peer)
+		c->s.peer = *peer;
 	rdpprnd_watch_init(&c->in, RDPPRND_W_CONN_IN, in, c);
 	rdpprnd_watch_init(&c->out, RDPPRND_W_CONN_OUT, out, c);
 	rdpprnd_watch_init(&c->nl_w, RDPPRND_W_CONN_NL, -1, c);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daemon.c - the event loop: the listening socket (root peers only), the
- * connections, signals (SIGTERM/SIGINT: end every session and exit 0;
+ * daemon.c - the event loop: the listening socket (peer.c says who may
+ * connect), the connections, signals (SIGTERM/SIGINT: end every session and exit 0;
  * SIGHUP: reload the configuration) and the monitor group, which tells
  * when an administrator deleted a session in the kernel.
  */
@@ -40,9 +40,7 @@ int rdpprnd_watch_set(struct rdpprnd_daemon *d, struct rdpprnd_watch *w,
 
 static void rdpprnd_accept(struct rdpprnd_daemon *d)
 {
-	uid_t uid;
-	gid_t gid;
-	pid_t pid;
+	struct rdpprnd_peer peer;
 	int fd;
 
 	for (;;) {
@@ -55,22 +53,26 @@ static void rdpprnd_accept(struct rdpprnd_daemon *d)
 			/* EMFILE and friends: the tick will retry */
 			return;
 		}
-		if (rdpprn_peer_cred(fd, &pid, &uid, &gid) || uid != 0) {
-			rdpprn_warn("refused a connection from pid %d uid %d: only root may hand over sessions",
-				    (int)pid, (int)uid);
+		if (!rdpprnd_peer_admit(d, fd, &peer)) {
 			close(fd);
 			continue;
 		}
-		rdpprn_dbg("connection from pid %d", (int)pid);
-		rdpprnd_conn_new(d, fd, fd);
+		rdpprnd_conn_new(d, fd, fd, &peer);
 	}
 }
+
+/* The reload line's note when user_sessions changed: [new value] */
+static const char *const rdpprnd_mode_note[] = {
+	"; user_sessions = no, users are refused, but the socket keeps mode 0666 until rdpprnd restarts",
+	"; user_sessions = yes, but the socket keeps mode 0600 until rdpprnd restarts",
+};
 
 static void rdpprnd_reload(struct rdpprnd_daemon *d)
 {
 	struct rdpprnd_config *cfg = rdpprn_xmalloc(sizeof(*cfg));
 	struct rdpprn_config_err err;
 	struct rdpprnd_conn *c;
+	const char *note;
 	bool missing;
 
 	rdpprnd_config_init(cfg);
@@ -81,14 +83,18 @@ static void rdpprnd_reload(struct rdpprnd_daemon *d)
 		free(cfg);
 		return;
 	}
+	/* the socket's mode was set at start: it stays */
+	note = "";
+	if (d->listen.fd >= 0 && cfg->user_sessions != d->cfg->user_sessions)
+		note = rdpprnd_mode_note[cfg->user_sessions];
 	rdpprnd_config_free(d->cfg);
 	free(d->cfg);
 	d->cfg = cfg;
 	d->ctx.cfg = cfg;
 	for (c = d->conns; c; c = c->next)
 		c->outq.limit = cfg->max_queue;
-	rdpprn_notice("configuration reloaded%s; it applies to announces from now on",
-		      missing ? " (no file: defaults)" : "");
+	rdpprn_notice("configuration reloaded%s; it applies to announces from now on%s",
+		      missing ? " (no file: defaults)" : "", note);
 	rdpprnd_config_log(cfg, d->config_path);
 }
 
@@ -287,7 +293,8 @@ int rdpprnd_setup(struct rdpprnd_daemon *d, const char *listen_path)
 	d->listen.fd = -1;
 	if (!listen_path)
 		return 0;
-	d->listen.fd = rdpprn_unix_listen(listen_path, 0600);
+	d->listen.fd = rdpprn_unix_listen(listen_path,
+					  rdpprnd_peer_socket_mode(d->cfg));
 	if (d->listen.fd < 0) {
 		ret = d->listen.fd;
 		d->listen.fd = -1;
@@ -306,7 +313,7 @@ int rdpprnd_run(struct rdpprnd_daemon *d)
 	if (rdpprnd_backend.monitor)
 		rdpprnd_monitor_open(d);
 	if (d->stdio)
-		rdpprnd_conn_new(d, STDIN_FILENO, STDOUT_FILENO);
+		rdpprnd_conn_new(d, STDIN_FILENO, STDOUT_FILENO, NULL);
 	while (!d->stop) {
 		n = epoll_wait(d->ep, ev, RDPPRND_EVENTS, RDPPRND_TICK_MS);
 		if (n < 0 && errno != EINTR) {

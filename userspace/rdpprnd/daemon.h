@@ -112,8 +112,9 @@ int rdpprnd_setup(struct rdpprnd_daemon *d, const char *listen_path);
 int rdpprnd_run(struct rdpprnd_daemon *d);
 
 /* conn.c */
+/* @peer: the RDP server side's credentials, NULL for --stdio's parent */
 struct rdpprnd_conn *rdpprnd_conn_new(struct rdpprnd_daemon *d, int in,
-				      int out);
+				      int out, const struct rdpprnd_peer *peer);
 void rdpprnd_conn_event(struct rdpprnd_conn *c, struct rdpprnd_watch *w,
 			u32 events);
 /* End the session (if live) and close the descriptors. */
@@ -121,6 +122,16 @@ void rdpprnd_conn_close(struct rdpprnd_conn *c);
 /* Output stalled for longer than send_timeout: end the session. */
 void rdpprnd_conn_tick(struct rdpprnd_conn *c, u64 now);
 void rdpprnd_conn_free(struct rdpprnd_conn *c);
+
+/* peer.c */
+/* The listening socket's mode: 0666 with user_sessions, else 0600 */
+mode_t rdpprnd_peer_socket_mode(const struct rdpprnd_config *cfg);
+/*
+ * May the peer on @fd, just accepted, hand over sessions? Fills @p; false
+ * (logged, a CLOSE frame sent when possible) if it is refused.
+ */
+bool rdpprnd_peer_admit(struct rdpprnd_daemon *d, int fd,
+			struct rdpprnd_peer *p);
 
 /**
  * struct rdpprnd_backend - the kernel side of the connections

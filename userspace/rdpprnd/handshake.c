@@ -19,6 +19,11 @@
  * particular a repeated Client Name Request never makes the daemon send
  * its capabilities again (a client could make it amplify). A malformed
  * PDU the handshake waits for ends the session, since nothing can follow.
+ *
+ * A device provider (SESSION_OPEN's RDPPRN_OPEN_PROVIDER) ran the
+ * handshake with the client itself: its session is READY at once, and a
+ * handshake PDU it forwards anyway is dropped, never answered (the
+ * client must not see a second Server Announce or capabilities).
  */
 #include <string.h>
 
@@ -42,6 +47,10 @@ static void rdpprnd_send_announce(struct rdpprnd_session *s, u16 packet_id,
 
 void rdpprnd_handshake_start(struct rdpprnd_session *s)
 {
+	if (s->provider) {
+		s->state = RDPPRND_READY;
+		return;
+	}
 	s->server_client_id = s->ctx->next_client_id++;
 	s->state = RDPPRND_WAIT_REPLY;
 	rdpprnd_send_announce(s, PAKID_CORE_SERVER_ANNOUNCE,
@@ -168,6 +177,11 @@ out:
 void rdpprnd_handshake_pdu(struct rdpprnd_session *s, u16 packet_id,
 			   const u8 *pdu, size_t len)
 {
+	if (s->provider) {
+		rdpprnd_session_drop(s, "%s: the RDP server runs the handshake (device provider)",
+				     rdpdr_pdu_name(RDPDR_CTYP_CORE, packet_id));
+		return;
+	}
 	switch (packet_id) {
 	case PAKID_CORE_CLIENTID_CONFIRM:
 		rdpprnd_announce_reply_in(s, pdu, len);

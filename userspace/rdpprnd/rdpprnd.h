@@ -3,15 +3,19 @@
  * rdpprnd - the rdpprn helper: owns the rdpdr channel of RDP sessions,
  * runs the server side of its handshake, applies the site policy to the
  * printers a client announces, and forwards PDUs between the RDP server
- * process (framed stream) and rdpprn.ko (generic netlink).
+ * process (framed stream) and rdpprn.ko (generic netlink). As a "device
+ * provider" it leaves the channel and its handshake to the RDP server and
+ * serves only the printers the server hands over.
  *
  * Files, one concern each:
  *   main.c       command line, daemonizing, signals
  *   daemon.c     the epoll event loop, listener, reloads, shutdown
- *   conn.c       one connection: framed I/O, output queue, peer checks
+ *   conn.c       one connection: framed I/O, output queue
+ *   peer.c       who may connect: root, or users for themselves (limits)
  *   kernel.c     the kernel operations on a session's netlink socket
  *   session.c    session life cycle and PDU routing (no I/O of its own)
- *   handshake.c  the server side of the channel handshake (RDPDR.md 3)
+ *   handshake.c  the server side of the channel handshake (RDPDR.md 3),
+ *                or none for a device provider
  *   announce.c   device list announce/remove: policy, rewrite, answers
  *   policy.c     the policy decision for one printer (pure)
  *   conf.c       the configuration file
@@ -32,6 +36,8 @@
 #define RDPPRND_DEFAULT_MAX_QUEUE	(16 * 1024 * 1024)
 #define RDPPRND_MIN_MAX_QUEUE		(256 * 1024)
 #define RDPPRND_DEFAULT_SEND_TIMEOUT	60
+#define RDPPRND_DEFAULT_MAX_USER_SESSIONS	4
+#define RDPPRND_MAX_MAX_USER_SESSIONS	1024
 /* Complaints a session logs in full before it only counts them */
 #define RDPPRND_LOG_BURST		20
 
@@ -41,11 +47,16 @@
  * @max_queue: bytes queued for one RDP server connection at most
  * @send_timeout: seconds a connection may leave queued output unread
  *	before its session ends (0: no limit)
+ * @user_sessions: peers that are not root may connect, to open sessions
+ *	for their own uid and gid only
+ * @max_user_sessions: connections one such uid may have at once
  */
 struct rdpprnd_config {
 	struct rdpprn_policy policy;
 	size_t max_queue;
 	unsigned int send_timeout;
+	bool user_sessions;
+	unsigned int max_user_sessions;
 };
 
 void rdpprnd_config_init(struct rdpprnd_config *c);
@@ -109,9 +120,29 @@ enum rdpprnd_state {
 	RDPPRND_WAIT_REPLY,	/* Server Announce Request sent */
 	RDPPRND_WAIT_NAME,	/* Client Announce Reply received */
 	RDPPRND_WAIT_CAPS,	/* Client ID Confirm sent */
-	RDPPRND_READY,		/* handshake done */
+	RDPPRND_READY,		/* handshake done (or the server's own) */
 	RDPPRND_ENDED,
 };
+
+/**
+ * struct rdpprnd_peer - the process on the RDP server side
+ * @user: it is not root: it may open sessions for its own uid and gid
+ *	only (all zero: root, or the parent of rdpprnd --stdio)
+ * @uid: its uid (SO_PEERCRED)
+ * @gid: its gid
+ */
+struct rdpprnd_peer {
+	bool user;
+	u32 uid;
+	u32 gid;
+};
+
+/* A peer may open a session for this owner */
+static inline bool rdpprnd_peer_may_open(const struct rdpprnd_peer *p,
+					 u32 uid, u32 gid)
+{
+	return !p->user || (p->uid == uid && p->gid == gid);
+}
 
 /**
  * struct rdpprnd_printer - a printer the session forwarded to the kernel
@@ -134,7 +165,8 @@ struct rdpprnd_printer {
  * @kernel_errors: client PDUs the kernel refused
  * @accepted: printers accepted by the policy
  * @refused: printer entries refused by the policy or as malformed
- * @answered: non-printer entries answered STATUS_NOT_SUPPORTED
+ * @other: non-printer entries: answered STATUS_NOT_SUPPORTED, or left
+ *	to the RDP server by a device provider
  */
 struct rdpprnd_stats {
 	u64 pdus_in;
@@ -144,7 +176,7 @@ struct rdpprnd_stats {
 	u64 kernel_errors;
 	u64 accepted;
 	u64 refused;
-	u64 answered;
+	u64 other;
 };
 
 /**
@@ -155,6 +187,9 @@ struct rdpprnd_stats {
  * @cops: RDP server side operations
  * @c: their argument
  * @conn: connection number (log lines)
+ * @peer: who is on the RDP server side (set before the first frame)
+ * @provider: device provider: the RDP server runs the handshake and keeps
+ *	the non-printer devices (SESSION_OPEN's RDPPRN_OPEN_PROVIDER)
  * @state: &enum rdpprnd_state
  * @sid: kernel session id, 0 before SESSION_NEW succeeded
  * @uid: owner of the device nodes
@@ -180,6 +215,8 @@ struct rdpprnd_session {
 	const struct rdpprnd_cops *cops;
 	void *c;
 	unsigned int conn;
+	struct rdpprnd_peer peer;
+	bool provider;
 	enum rdpprnd_state state;
 	u32 sid;
 	u32 uid;
@@ -244,6 +281,7 @@ struct rdpprnd_printer *rdpprnd_session_printer(struct rdpprnd_session *s,
 void rdpprnd_session_untrack(struct rdpprnd_session *s, u32 id);
 
 /* handshake.c */
+/* After SESSION_OPEN: the Server Announce Request, or READY (provider) */
 void rdpprnd_handshake_start(struct rdpprnd_session *s);
 /* Client Announce Reply, Client Name Request, Client Core Capability */
 void rdpprnd_handshake_pdu(struct rdpprnd_session *s, u16 packet_id,

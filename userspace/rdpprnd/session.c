@@ -124,20 +124,53 @@ bool rdpprnd_session_forward(struct rdpprnd_session *s, const char *what,
 	return true;
 }
 
+/* Decode SESSION_OPEN; false (and the session ended) if it is refused */
+static bool rdpprnd_session_parse_open(struct rdpprnd_session *s,
+				       const struct rdpprn_frame *f,
+				       struct rdpprn_open *o)
+{
+	const char *why;
+
+	switch (rdpprn_frame_parse_open(f, o, &why)) {
+	case 0:
+		break;
+	case -EPROTONOSUPPORT:
+		rdpprnd_session_end(s, true,
+				    "SESSION_OPEN: unknown extension version %u",
+				    o->ext_version);
+		return false;
+	case -EOPNOTSUPP:
+		rdpprnd_session_end(s, true,
+				    "SESSION_OPEN: unknown flags 0x%x (known: 0x%x)",
+				    o->flags & ~RDPPRN_OPEN_FLAGS_V1,
+				    RDPPRN_OPEN_FLAGS_V1);
+		return false;
+	default:
+		rdpprnd_session_end(s, true, "malformed SESSION_OPEN: %s", why);
+		return false;
+	}
+	/* a user's RDP server cannot hand its devices to someone else */
+	if (!rdpprnd_peer_may_open(&s->peer, o->uid, o->gid)) {
+		rdpprnd_session_end(s, true,
+				    "SESSION_OPEN for uid %u gid %u from a peer of uid %u gid %u: a user may only open sessions for itself",
+				    o->uid, o->gid, s->peer.uid, s->peer.gid);
+		return false;
+	}
+	return true;
+}
+
 static void rdpprnd_session_open(struct rdpprnd_session *s,
 				 const struct rdpprn_frame *f)
 {
 	struct rdpprn_nl_res res;
 	struct rdpprn_open o;
-	const char *why;
 	u8 info[4];
 
-	if (rdpprn_frame_parse_open(f, &o, &why)) {
-		rdpprnd_session_end(s, true, "malformed SESSION_OPEN: %s", why);
+	if (!rdpprnd_session_parse_open(s, f, &o))
 		return;
-	}
 	s->uid = o.uid;
 	s->gid = o.gid;
+	s->provider = o.flags & RDPPRN_OPEN_PROVIDER;
 	rdpprn_escape(o.name, strlen(o.name), s->client_name,
 		      sizeof(s->client_name));
 	if (s->kops->session_new(s->k, o.uid, o.gid, o.name, &s->sid, &res)) {
@@ -147,8 +180,9 @@ static void rdpprnd_session_open(struct rdpprnd_session *s,
 				    res.msg[0] ? ": " : "", res.msg);
 		return;
 	}
-	rdpprn_info("session %u: kernel session %u for uid %u gid %u, client \"%s\"",
-		    s->conn, s->sid, s->uid, s->gid, s->client_name);
+	rdpprn_info("session %u: kernel session %u for uid %u gid %u, client \"%s\"%s",
+		    s->conn, s->sid, s->uid, s->gid, s->client_name,
+		    s->provider ? ", device provider" : "");
 	rdpprn_put_le32(info, s->sid);
 	if (!rdpprnd_session_frame_out(s, RDPPRN_FRAME_SESSION_INFO, info,
 				       sizeof(info)))
@@ -293,6 +327,6 @@ void rdpprnd_session_end(struct rdpprnd_session *s, bool error,
 		   (unsigned long long)st->kernel_errors,
 		   (unsigned long long)st->accepted,
 		   (unsigned long long)st->refused,
-		   (unsigned long long)st->answered);
+		   (unsigned long long)st->other);
 	rdpprnd_session_free(s);
 }
