@@ -12,6 +12,12 @@
  *                           Confirm as the logon instead
  *   Device Announce Rsp  -> a DEVICE line each, READY when all are in
  *
+ * With --provider the simulator is an RDP server that keeps the channel
+ * (xrdp's chansrv): it ran the handshake with its client itself, so it
+ * sends SESSION_OPEN with RDPPRN_OPEN_PROVIDER and the announce as soon
+ * as SESSION_INFO is in. Then rdpprnd must send no handshake PDU and
+ * answer the printers only, never the other devices.
+ *
  * Whatever the server does against the protocol is a VIOLATION line.
  */
 #include <errno.h>
@@ -86,12 +92,22 @@ struct sim_dev *sim_dev(struct sim *s, u32 id)
 	return NULL;
 }
 
+/* rdpprnd answers this device (not a device provider's drive) */
+static bool sim_answered_here(const struct sim *s, const struct sim_dev *d)
+{
+	return !s->o->provider || d->type == RDPDR_DTYP_PRINT;
+}
+
 int sim_start(struct sim *s)
 {
 	struct rdpprn_open o = { .uid = s->o->uid, .gid = s->o->gid };
-	u8 buf[RDPPRN_FRAME_OPEN_FIXED + RDPPRN_FRAME_OPEN_NAME_MAX];
+	u8 buf[RDPPRN_FRAME_OPEN_MAX];
 	int n;
 
+	if (s->o->provider) {
+		o.ext_version = RDPPRN_OPEN_EXT_V1;
+		o.flags = RDPPRN_OPEN_PROVIDER;
+	}
 	snprintf(o.name, sizeof(o.name), "%s", s->o->client_name);
 	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
 	if (n < 0)
@@ -306,15 +322,14 @@ static void sim_record_devs(struct sim *s, const u8 *pdu, size_t len)
 
 static void sim_ready(struct sim *s, bool announced);
 
-/* The point where a client announces its printers. */
-static void sim_logon(struct sim *s)
+/* The Client Device List Announce, READY at once if nothing needs an answer */
+static void sim_announce(struct sim *s)
 {
+	unsigned int i, waiting = 0;
 	size_t len = 0;
 	u8 *pdu = NULL;
 	int ret;
 
-	s->logged_on = true;
-	fprintf(s->out, "LOGGEDON confirms=%u\n", s->confirms);
 	if (s->o->announce_hex) {
 		ret = rdpprn_load_hex(s->o->announce_hex, &pdu, &len);
 		if (ret) {
@@ -323,7 +338,7 @@ static void sim_logon(struct sim *s)
 			sim_end(s, "no-announce");
 			return;
 		}
-	} else if (s->o->n_printers) {
+	} else if (s->o->n_printers || s->o->drive) {
 		pdu = sim_build_announce(s->o, &len);
 		if (!pdu) {
 			sim_end(s, "bad-printer");
@@ -338,8 +353,18 @@ static void sim_logon(struct sim *s)
 	s->state = SIM_ANNOUNCED;
 	sim_send_pdu(s, pdu, len);
 	free(pdu);
-	if (!s->n_devs)
+	for (i = 0; i < s->n_devs; i++)
+		waiting += sim_answered_here(s, &s->devs[i]);
+	if (!waiting)
 		sim_ready(s, true);
+}
+
+/* The point where a client announces its printers. */
+static void sim_logon(struct sim *s)
+{
+	s->logged_on = true;
+	fprintf(s->out, "LOGGEDON confirms=%u\n", s->confirms);
+	sim_announce(s);
 }
 
 static void sim_confirm(struct sim *s, const u8 *pdu, size_t len)
@@ -435,11 +460,11 @@ static void sim_ready(struct sim *s, bool announced)
 	s->state = SIM_READY;
 	fprintf(s->out, "READY session=%u accepted=", s->sid);
 	for (i = 0; i < s->n_devs; i++)
-		if (!s->devs[i].status)
+		if (sim_answered_here(s, &s->devs[i]) && !s->devs[i].status)
 			fprintf(s->out, "%s%u", acc++ ? "," : "", s->devs[i].id);
 	fprintf(s->out, "%s refused=", acc ? "" : "-");
 	for (i = 0; i < s->n_devs; i++)
-		if (s->devs[i].status)
+		if (sim_answered_here(s, &s->devs[i]) && s->devs[i].status)
 			fprintf(s->out, "%s%u", ref++ ? "," : "", s->devs[i].id);
 	fprintf(s->out, "%s\n", ref ? "" : "-");
 	if (s->o->garbage)
@@ -469,13 +494,18 @@ static void sim_device_reply(struct sim *s, const u8 *pdu, size_t len)
 			      r.device_id, dev ? "twice" : "never announced");
 		return;
 	}
+	if (!sim_answered_here(s, dev)) {
+		sim_violation(s, "announce response for device %u, which the RDP server keeps",
+			      r.device_id);
+		return;
+	}
 	dev->answered = true;
 	dev->status = r.result_code;
 	fprintf(s->out, "DEVICE dev=%u type=%s status=%s name=\"%s\"\n",
 		dev->id, dev->type == RDPDR_DTYP_PRINT ? "printer" : "other",
 		sim_status(r.result_code, st, sizeof(st)), dev->name);
 	for (i = 0; i < s->n_devs; i++)
-		if (!s->devs[i].answered)
+		if (sim_answered_here(s, &s->devs[i]) && !s->devs[i].answered)
 			return;
 	if (s->state == SIM_ANNOUNCED)
 		sim_ready(s, true);
@@ -499,6 +529,12 @@ static void sim_pdu(struct sim *s, const u8 *pdu, size_t len)
 	}
 	if (hdr.component == RDPDR_CTYP_PRN) {
 		sim_prn_pdu(s, hdr.packet_id, len);
+		return;
+	}
+	if (s->o->provider && hdr.packet_id != PAKID_CORE_DEVICE_REPLY &&
+	    hdr.packet_id != PAKID_CORE_DEVICE_IOREQUEST) {
+		sim_violation(s, "%s to a device provider",
+			      rdpdr_pdu_name(hdr.component, hdr.packet_id));
 		return;
 	}
 	switch (hdr.packet_id) {
@@ -531,6 +567,9 @@ void sim_frame(struct sim *s, const struct rdpprn_frame *f)
 	case RDPPRN_FRAME_SESSION_INFO:
 		s->sid = rdpprn_get_le32(f->data);
 		fprintf(s->out, "SESSION id=%u\n", s->sid);
+		/* the server's own handshake with its client is long done */
+		if (s->o->provider && s->state == SIM_WAIT_ANNOUNCE)
+			sim_announce(s);
 		break;
 	case RDPPRN_FRAME_PDU:
 		sim_pdu(s, f->data, f->len);

@@ -20,6 +20,7 @@
 
 #define SIM_LINGER_MS		2000
 #define SIM_CHILD_WAIT_MS	10000
+#define SIM_DRIVE_ID		1000
 
 static const char sim_usage[] =
 "usage: rdpprn-sim (--connect PATH | --exec CMD) [OPTIONS]\n"
@@ -45,6 +46,12 @@ static const char sim_usage[] =
 "  --announce-hex FILE     announce this PDU (.hex vector) instead\n"
 "  --client-vectors DIR    send the shared vectors efs/e02, e03, e06 as\n"
 "                          the client's handshake PDUs\n"
+"  --provider              be an RDP server that keeps the channel (device\n"
+"                          provider, like xrdp): SESSION_OPEN with the\n"
+"                          provider flag, no handshake, the announce as\n"
+"                          soon as SESSION_INFO arrives\n"
+"  --provider-drive[=ID]   with --provider, announce a drive too (DeviceId\n"
+"                          ID, default 1000) that rdpprnd must not answer\n"
 "  --minor N               client VersionMinor (default 0x000C)\n"
 "  --ext-pdu N             client extendedPDU (default 0x7)\n"
 "  --freerdp-quirks        like FreeRDP: ioCode1 = AND of both masks,\n"
@@ -103,7 +110,7 @@ enum {
 	OPT_OUT, OPT_JOBS, OPT_TIMEOUT, OPT_CREATE_ST, OPT_WRITE_ST,
 	OPT_FAULT_AFTER, OPT_CLOSE_ST, OPT_SHORT, OPT_ZERO, OPT_DELAY,
 	OPT_SILENT, OPT_GARBAGE, OPT_TRUNCATED, OPT_REMOVE, OPT_DISCONNECT,
-	OPT_EXIT_READY, OPT_FQ,
+	OPT_EXIT_READY, OPT_FQ, OPT_PROVIDER, OPT_DRIVE,
 };
 
 static const struct option sim_opts_long[] = {
@@ -116,6 +123,8 @@ static const struct option sim_opts_long[] = {
 	{ "printers", required_argument, NULL, OPT_PRINTERS },
 	{ "announce-hex", required_argument, NULL, OPT_HEX },
 	{ "client-vectors", required_argument, NULL, OPT_VECTORS },
+	{ "provider", no_argument, NULL, OPT_PROVIDER },
+	{ "provider-drive", optional_argument, NULL, OPT_DRIVE },
 	{ "minor", required_argument, NULL, OPT_MINOR },
 	{ "ext-pdu", required_argument, NULL, OPT_EXT },
 	{ "freerdp-quirks", no_argument, NULL, OPT_FREERDP },
@@ -239,6 +248,14 @@ static bool sim_opt_session(struct sim_opts *o, int c, const char *arg)
 		break;
 	case OPT_VECTORS:
 		o->client_vectors = arg;
+		break;
+	case OPT_PROVIDER:
+		o->provider = true;
+		break;
+	case OPT_DRIVE:
+		o->drive = true;
+		o->drive_id = arg ? (u32)sim_num("--provider-drive", arg) :
+			      SIM_DRIVE_ID;
 		break;
 	case OPT_MINOR:
 		o->minor = (u16)sim_num("--minor", arg);
@@ -538,8 +555,13 @@ static void sim_parse(struct sim_opts *o, int argc, char **argv,
 	}
 	if (optind != argc || !*path == !*cmd)
 		sim_bad("usage: give --connect PATH or --exec CMD", NULL);
-	if (o->announce_hex && o->n_printers)
-		sim_bad("usage: --printer and --announce-hex exclude each other",
+	if (o->announce_hex && (o->n_printers || o->drive))
+		sim_bad("usage: --announce-hex excludes --printer and --provider-drive",
+			NULL);
+	if (o->drive && !o->provider)
+		sim_bad("usage: --provider-drive needs --provider", NULL);
+	if (o->provider && o->client_vectors)
+		sim_bad("usage: --provider runs no handshake: no --client-vectors",
 			NULL);
 	if (o->out_dir && mkdir(o->out_dir, 0755) && errno != EEXIST)
 		sim_bad("--out", o->out_dir);

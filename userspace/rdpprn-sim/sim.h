@@ -62,6 +62,12 @@ struct sim_printer {
  * @announce_hex: announce this PDU (a .hex file) instead
  * @client_vectors: send the shared vectors e02, e03, e06 from here as the
  *	client's handshake PDUs
+ * @provider: play an RDP server that keeps the channel (a device
+ *	provider, as xrdp's chansrv): SESSION_OPEN with RDPPRN_OPEN_PROVIDER,
+ *	no handshake, the announce at once
+ * @drive: also announce a drive, which rdpprnd must leave unanswered
+ *	(@provider; @drive_id its DeviceId)
+ * @drive_id: see @drive
  * @out_dir: store each job in this directory
  * @minor: VersionMinor of the Client Announce Reply
  * @ext_pdu: extendedPDU of the client's GENERAL capability set
@@ -105,6 +111,9 @@ struct sim_opts {
 	unsigned int n_printers;
 	const char *announce_hex;
 	const char *client_vectors;
+	bool provider;
+	bool drive;
+	u32 drive_id;
 	const char *out_dir;
 	u16 minor;
 	u32 ext_pdu;
@@ -184,7 +193,7 @@ struct sim_dev {
 };
 
 enum sim_state {
-	SIM_WAIT_ANNOUNCE,	/* SESSION_OPEN sent */
+	SIM_WAIT_ANNOUNCE,	/* SESSION_OPEN sent (provider: SESSION_INFO) */
 	SIM_WAIT_CONFIRM,	/* Announce Reply and Client Name sent */
 	SIM_WAIT_LOGON,		/* Client ID Confirm received */
 	SIM_ANNOUNCED,		/* device list sent */

@@ -251,10 +251,17 @@ u8 *sim_build_announce(const struct sim_opts *o, size_t *len)
 {
 	struct rdpdr_device *d;
 	u8 *pdu = NULL;
-	unsigned int i;
+	unsigned int i, n_devs = o->n_printers;
 	int n;
 
 	d = rdpprn_xzalloc((o->n_printers + 1) * sizeof(*d));
+	if (o->drive) {
+		/* a device provider's server redirects drives itself */
+		d[n_devs].device_type = RDPDR_DTYP_FILESYSTEM;
+		d[n_devs].device_id = o->drive_id;
+		memcpy(d[n_devs].dos_name, "C:", 3);
+		n_devs++;
+	}
 	for (i = 0; i < o->n_printers; i++) {
 		const struct sim_printer *p = &o->printers[i];
 
@@ -268,11 +275,11 @@ u8 *sim_build_announce(const struct sim_opts *o, size_t *len)
 			goto out;
 		}
 	}
-	n = rdpdr_build_devlist(NULL, 0, d, o->n_printers);
+	n = rdpdr_build_devlist(NULL, 0, d, n_devs);
 	if (n < 0)
 		goto out;
 	pdu = rdpprn_xmalloc((size_t)n);
-	rdpdr_build_devlist(pdu, (size_t)n, d, o->n_printers);
+	rdpdr_build_devlist(pdu, (size_t)n, d, n_devs);
 	*len = (size_t)n;
 out:
 	for (i = 0; i < o->n_printers; i++)
