@@ -23,9 +23,7 @@
 #include <cmocka.h>
 
 #include "rdpprn_log.h"
-#include "rdpprn_stream.h"
-#include "fake_kernel.h"
-#include "sim.h"
+#include "session_harness.h"
 #include "rdpdr_test.h"
 
 #ifndef VECTORS_DIR
@@ -33,199 +31,6 @@
 #endif
 
 #define DEF	RDPDR_PRINTER_ANNOUNCE_FLAG_DEFAULTPRINTER
-
-/**
- * struct h - one test's world
- * @cfg: rdpprnd's configuration
- * @ctx: shared daemon state
- * @s: the session under test
- * @fk: the kernel
- * @to_server: what the session queued for the RDP server side
- * @to_daemon: what the simulator sent
- * @limit: bytes @to_server may hold before -ENOBUFS (0: no limit)
- * @so: the simulator's options
- * @sim: the simulator (when @use_sim)
- * @use_sim: frames for the server side go to @sim
- * @simf: the simulator's output lines
- * @simout: their text
- * @simlen: its length
- * @log: rdpprnd's log lines
- * @loglen: their length
- */
-struct h {
-	struct rdpprnd_config cfg;
-	struct rdpprnd_ctx ctx;
-	struct rdpprnd_session s;
-	struct fake_kernel fk;
-	struct rdpprn_rx to_server;
-	struct rdpprn_rx to_daemon;
-	size_t limit;
-	struct sim_opts so;
-	struct sim sim;
-	bool use_sim;
-	FILE *simf;
-	char *simout;
-	size_t simlen;
-	char log[32768];
-	size_t loglen;
-};
-
-static void log_sink(void *ctx, int level, const char *line)
-{
-	struct h *h = ctx;
-	int n = snprintf(h->log + h->loglen, sizeof(h->log) - h->loglen,
-			 "%s\n", line);
-
-	if (n > 0 && h->loglen + (size_t)n < sizeof(h->log))
-		h->loglen += (size_t)n;
-}
-
-static int to_server(void *c, u8 type, const void *head, size_t hlen,
-		     const void *data, size_t len)
-{
-	struct h *h = c;
-	u8 hdr[RDPPRN_FRAME_HDR_SIZE];
-
-	if (h->limit && rdpprn_rx_pending(&h->to_server) + 5 + hlen + len >
-	    h->limit)
-		return -ENOBUFS;
-	rdpprn_frame_hdr(hdr, type, (u32)(hlen + len));
-	rdpprn_rx_feed(&h->to_server, hdr, sizeof(hdr));
-	if (hlen)
-		rdpprn_rx_feed(&h->to_server, head, hlen);
-	if (len)
-		rdpprn_rx_feed(&h->to_server, data, len);
-	return 0;
-}
-
-static const struct rdpprnd_cops test_cops = { .frame = to_server };
-
-static int sim_write(void *ctx, const void *data, size_t len)
-{
-	rdpprn_rx_feed(&((struct h *)ctx)->to_daemon, data, len);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct h *h = calloc(1, sizeof(*h));
-
-	rdpprnd_config_init(&h->cfg);
-	h->ctx.cfg = &h->cfg;
-	h->ctx.next_client_id = 0x1000;
-	rdpprnd_session_init(&h->s, &h->ctx, &fake_kernel_ops, &h->fk,
-			     &test_cops, h);
-	fk_init(&h->fk, &h->s);
-	rdpprn_rx_init(&h->to_server);
-	rdpprn_rx_init(&h->to_daemon);
-	h->so.client_name = "unit-client";
-	h->so.minor = RDPDR_VERSION_MINOR_RDP6X;
-	h->so.ext_pdu = 7;
-	h->simf = open_memstream(&h->simout, &h->simlen);
-	rdpprn_log_set_sink(log_sink, h);
-	rdpprn_log_set_level(LOG_DEBUG);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct h *h = *state;
-	unsigned int i;
-
-	rdpprn_log_set_sink(NULL, NULL);
-	if (h->use_sim)
-		sim_free(&h->sim);
-	fclose(h->simf);
-	free(h->simout);
-	for (i = 0; i < h->so.n_printers; i++)
-		sim_printer_free(&h->so.printers[i]);
-	free(h->so.printers);
-	rdpprnd_session_free(&h->s);
-	fk_free(&h->fk);
-	rdpprn_rx_free(&h->to_server);
-	rdpprn_rx_free(&h->to_daemon);
-	rdpprnd_config_free(&h->cfg);
-	free(h);
-	return 0;
-}
-
-static bool log_has(struct h *h, const char *what)
-{
-	return strstr(h->log, what);
-}
-
-static bool sim_has(struct h *h, const char *what)
-{
-	fflush(h->simf);
-	return h->simout && strstr(h->simout, what);
-}
-
-/* ---- feeding the session directly ------------------------------------- */
-
-static void feed(struct h *h, u8 type, const void *data, size_t len)
-{
-	struct rdpprn_frame f = { .type = type, .len = (u32)len, .data = data };
-
-	rdpprnd_session_frame(&h->s, &f);
-}
-
-static void feed_pdu(struct h *h, const void *pdu, size_t len)
-{
-	feed(h, RDPPRN_FRAME_PDU, pdu, len);
-}
-
-static void open_session(struct h *h)
-{
-	struct rdpprn_open o = { .uid = 1000, .gid = 1000 };
-	u8 buf[300];
-	int n;
-
-	strcpy(o.name, "unit-client");
-	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
-	feed(h, RDPPRN_FRAME_SESSION_OPEN, buf, (size_t)n);
-}
-
-/* The next frame the session sent; false when there is none. */
-static bool next_out(struct h *h, struct rdpprn_frame *f)
-{
-	const char *why;
-
-	return rdpprn_rx_next(&h->to_server, f, &why) == 1;
-}
-
-static void expect_pdu(struct h *h, u16 packet_id, struct rdpprn_frame *f)
-{
-	struct rdpdr_hdr hdr;
-	struct rdpdr_err err;
-
-	assert_true(next_out(h, f));
-	assert_int_equal(f->type, RDPPRN_FRAME_PDU);
-	assert_int_equal(rdpdr_parse_hdr(f->data, f->len, &hdr, &err), 0);
-	if (hdr.packet_id != packet_id)
-		fail_msg("got %s, want packet 0x%04x",
-			 rdpdr_pdu_name(hdr.component, hdr.packet_id),
-			 packet_id);
-}
-
-static const u8 *find_vector(const char *name, unsigned int *len)
-{
-	unsigned int i;
-
-	for (i = 0; i < rdpdr_vector_count(); i++)
-		if (strstr(rdpdr_vector_name(i), name))
-			return rdpdr_vector_bytes(i, len);
-	fail_msg("no vector %s", name);
-	return NULL;
-}
-
-static void feed_vector(struct h *h, const char *name)
-{
-	unsigned int len;
-	const u8 *v = find_vector(name, &len);
-
-	feed_pdu(h, v, len);
-}
 
 static bool in_list(const char *key, const char *const *list)
 {
@@ -563,24 +368,6 @@ static void announce_before_confirm_dropped(void **state)
 
 /* ---- announces and the policy ----------------------------------------- */
 
-/* The answers the client got, as "id:status" in order. */
-static void answers(struct h *h, char *buf, size_t len)
-{
-	struct rdpdr_device_reply r;
-	struct rdpprn_frame f;
-	struct rdpdr_err err;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	while (next_out(h, &f)) {
-		assert_int_equal(f.type, RDPPRN_FRAME_PDU);
-		assert_int_equal(rdpdr_parse_device_reply(f.data, f.len, &r,
-							  &err), 0);
-		n += (size_t)snprintf(buf + n, len - n, "%s%u:%x",
-				      n ? " " : "", r.device_id, r.result_code);
-	}
-}
-
 /* Vector 01: printer 4 (xps), printer 3 (default + xps), LPT1 (id 2). */
 static const u8 *vec01(unsigned int *len)
 {
@@ -873,48 +660,6 @@ static void output_overflow_ends(void **state)
 }
 
 /* ---- the simulator against the session -------------------------------- */
-
-static void add_printer(struct h *h, const char *spec)
-{
-	struct sim_opts *o = &h->so;
-
-	o->printers = realloc(o->printers, (o->n_printers + 1) *
-			      sizeof(*o->printers));
-	assert_int_equal(sim_printer_parse(spec, o->n_printers + 1,
-					   &o->printers[o->n_printers]), 0);
-	o->n_printers++;
-}
-
-/* Move frames both ways until nothing moves. */
-static void pump(struct h *h)
-{
-	struct rdpprn_frame f;
-	const char *why;
-	bool moved;
-
-	do {
-		moved = false;
-		while (rdpprn_rx_next(&h->to_daemon, &f, &why) == 1) {
-			rdpprnd_session_frame(&h->s, &f);
-			moved = true;
-		}
-		while (!h->sim.abrupt &&
-		       rdpprn_rx_next(&h->to_server, &f, &why) == 1) {
-			sim_frame(&h->sim, &f);
-			moved = true;
-		}
-		if (fk_deliver(&h->fk))
-			moved = true;
-	} while (moved);
-}
-
-static void sim_start_session(struct h *h)
-{
-	h->use_sim = true;
-	sim_init(&h->sim, &h->so, h->simf, sim_write, h);
-	assert_int_equal(sim_start(&h->sim), 0);
-	pump(h);
-}
 
 /* The usual simulator: one printer, "HP", DeviceId 1 */
 static void sim_one_printer(struct h *h)
