@@ -445,11 +445,15 @@ static void sim_loop(struct sim *s, struct sim_io *io, unsigned int timeout)
 			break;
 		err = rdpprn_outq_flush(&io->outq, io->fd);
 		if (err) {
+			/* a CLOSE it sent before it went may say why */
+			sim_receive(s, io);
 			s->peer_closed = true;
-			s->stop = true;
 			/* EPIPE, ECONNRESET: rdpprnd is gone, as at EOF */
-			s->reason = err == -EPIPE || err == -ECONNRESET ?
-				    "rdpprnd-closed" : "write-error";
+			if (!s->stop)
+				s->reason = err == -EPIPE ||
+					    err == -ECONNRESET ?
+					    "rdpprnd-closed" : "write-error";
+			s->stop = true;
 			break;
 		}
 		if (s->shut_wr && !shut && rdpprn_outq_empty(&io->outq)) {
