@@ -154,6 +154,24 @@ check remove-mid-job "no removal forwarded" has remove.log \
 	'the client removed 1 printer(s)'
 check remove-job-ended "sim" has remove.out 'status=removed'
 
+# ---- a device provider (xrdp's chansrv keeps the channel) ----------------
+RDPPRN_FAKE_JOB_BYTES=300007 run provider --provider --provider-drive=1000 \
+	--printer 'name=HP LaserJet,default' --printer 'name=Fax,id=2' --jobs 1
+want=$(sed -n 's/^fake-kernel: JOB .*sha256=\([0-9a-f]*\) status=closed.*/\1/p' provider.log)
+check provider-ready "$(tail -n3 provider.out | tr '\n' '|')" has provider.out \
+	'READY session=1 accepted=1,2 refused=-'
+check provider-no-handshake "a handshake line" \
+	test -z "$(grep -E '^(ANNOUNCE|CAPS|LOGGEDON)' provider.out)"
+check provider-drive-unanswered "the drive was answered" \
+	test -z "$(grep 'DEVICE dev=1000' provider.out)"
+check provider-job-intact "sim $(sha_of_job provider.out), kernel $want" \
+	test -n "$want" -a "$(sha_of_job provider.out)" = "$want"
+check provider-exit "sim exit $(cat provider.rc)" test "$(cat provider.rc)" = 0
+check provider-log "no provider line" has provider.log \
+	'session 1: kernel session 1 for uid 0 gid 0, client "rdpprn-sim", device provider'
+check provider-other-devices "no count of the drive" has provider.log \
+	'printers accepted 2 refused 0, other devices 1)'
+
 RDPPRN_FAKE_NEW_ERR=28 run refused --printer name=HP
 check kernel-refuses-session "no CLOSE with the errno" has refused.out \
 	'CLOSED reason="the kernel refused the session (uid 0 gid 0): ENOSPC'
@@ -282,6 +300,81 @@ check stalled-peer-overflow "$(grep 'ended' overflow.log)" has overflow.log \
 stalled timeout 'send_timeout = 1\n' 4194304 4
 check stalled-peer-timeout "$(grep 'ended' timeout.log)" has timeout.log \
 	'read nothing for 1 s'
+
+# ---- user_sessions: RDP servers that run as the session's user ---------
+# The simulator runs as nobody (setpriv) from a copy in the scratch
+# directory, like the non-root peer above.
+# as_nobody NAME [sim options...]: output in NAME.out, exit status NAME.rc
+as_nobody() {
+	local name=$1
+	shift
+	(cd "$scratch" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		./rdpprn-sim --connect "$usock" "$@") >"$name.out" 2>&1
+	echo $? >"$name.rc"
+}
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	usock=$scratch/user.sock
+	printf 'user_sessions = yes\nmax_user_sessions = 2\n' >user.conf
+	"$daemon" --listen "$usock" --config "$work/user.conf" -f 2>user.log &
+	upid=$!
+	pids+=("$upid")
+	wait_for user.log 'listening on' 10
+	check user-socket-mode "mode $(stat -c %a "$usock" 2>/dev/null)" \
+		test "$(stat -c %a "$usock" 2>/dev/null)" = 666
+	check user-config-line "no user_sessions in the configuration line" \
+		has user.log 'user_sessions=yes max_user_sessions=2'
+
+	as_nobody self --uid 65534 --gid 65534 --provider --printer name=U \
+		--exit-ready
+	check user-for-itself "exit $(cat self.rc): $(tail -n2 self.out | tr '\n' '|')" \
+		has self.out 'READY session=1 accepted=1 refused=-'
+	check user-for-itself-log "no connection line" has user.log \
+		'connection from pid [0-9]* uid 65534 gid 65534: sessions for itself only'
+
+	as_nobody other --uid 0 --gid 0 --printer name=U --timeout 5
+	check user-other-uid-refused "$(grep CLOSED other.out)" has other.out \
+		'CLOSED reason="SESSION_OPEN for uid 0 gid 0 from a peer of uid 65534 gid 65534: a user may only open sessions for itself"'
+	check user-other-uid-exit "exit $(cat other.rc)" test "$(cat other.rc)" = 1
+	check user-other-uid-log "no warning" has user.log \
+		'session [0-9]* ended: SESSION_OPEN for uid 0 gid 0 from a peer of uid 65534'
+
+	# max_user_sessions = 2: two stay connected, the third is refused
+	# (they leave by --timeout: long enough for the checks below)
+	as_nobody keep1 --uid 65534 --gid 65534 --printer name=K --timeout 6 &
+	k1=$!
+	as_nobody keep2 --uid 65534 --gid 65534 --printer name=K --timeout 6 &
+	k2=$!
+	wait_for keep1.out '^READY' 10
+	wait_for keep2.out '^READY' 10
+	as_nobody third --uid 65534 --gid 65534 --printer name=K --timeout 5
+	check user-limit-refused "$(head -n3 third.out | tr '\n' '|')" has third.out \
+		'CLOSED reason="uid 65534 has 2 connections already (max_user_sessions)"'
+	check user-limit-log "no refusal line" has user.log \
+		'refused a connection from pid [0-9]* uid 65534: uid 65534 has 2 connections already (max_user_sessions)'
+	# root is not counted, and may still open sessions for anyone
+	"$sim" --connect "$usock" --uid 1234 --gid 1234 --printer name=R \
+		--exit-ready >root.out 2>&1
+	check user-limit-root-free "$(tail -n2 root.out | tr '\n' '|')" has root.out \
+		'READY session=[0-9]* accepted=1'
+	wait "$k1" "$k2"
+	check user-limit-kept "exit $(cat keep1.rc) $(cat keep2.rc)" \
+		test "$(cat keep1.rc)$(cat keep2.rc)" = 00
+
+	# a reload that turns user_sessions off: users refused, mode kept
+	printf 'user_sessions = no\n' >user.conf
+	kill -HUP "$upid"
+	wait_for user.log 'configuration reloaded' 10
+	check user-reload-mode-note "no note on the mode" has user.log \
+		'user_sessions = no, users are refused, but the socket keeps mode 0666 until rdpprnd restarts'
+	check user-reload-mode-kept "mode $(stat -c %a "$usock")" \
+		test "$(stat -c %a "$usock")" = 666
+	as_nobody after --uid 65534 --gid 65534 --printer name=U --timeout 5
+	check user-reload-refused "no refusal line" has user.log \
+		'refused a connection from pid [0-9]* uid 65534: only root may hand over sessions'
+	kill -TERM "$upid"
+	wait "$upid"
+	check user-daemon-exit "exit $?" test $? = 0
+fi
 
 # ---- the command line ----------------------------------------------------
 # nothing listens there: an error, and nothing leaks on the way out
