@@ -57,13 +57,16 @@ static u8 *drive_and_printers(size_t *len)
 	return pdu;
 }
 
-static void feed_drive_and_printers(struct h *h)
+/* A provider session that got the drive and printers; @got: answers */
+static void provider_announced(struct h *h, char *got, size_t cap)
 {
 	size_t len;
 	u8 *pdu = drive_and_printers(&len);
 
+	open_provider(h);
 	feed_pdu(h, pdu, len);
 	free(pdu);
+	answers(h, got, cap);
 }
 
 /* ---- SESSION_OPEN --------------------------------------------------- */
@@ -169,24 +172,22 @@ static void handshake_pdus_dropped(void **state)
 
 static void drive_left_to_the_server(void **state)
 {
-	struct h *h = *state;
-	const struct fk_pdu *p;
 	unsigned int vlen;
 	const u8 *v = find_vector("01_c2s", &vlen);
+	struct h *h = *state;
+	const struct fk_pdu *p;
 	char got[256];
 
-	open_provider(h);
-	feed_drive_and_printers(h);
-	/* the printers alone reach the kernel, byte for byte */
+	provider_announced(h, got, sizeof(got));
+	/* answers for the printers only: not the drive, not LPT1 */
+	assert_string_equal(got, "4:0 3:0");
+	/* the printers alone reached the kernel, byte for byte */
 	p = fk_rx(&h->fk, 0);
 	assert_non_null(p);
 	assert_int_equal(h->fk.n_rx, 1);
 	assert_int_equal(rdpprn_get_le32(p->data + 4), 2);
 	assert_int_equal(p->len, 8 + 100 + 136);
 	assert_memory_equal(p->data + 8, v + 8, 100 + 136);
-	/* answers for the printers only: not the drive, not LPT1 */
-	answers(h, got, sizeof(got));
-	assert_string_equal(got, "4:0 3:0");
 	assert_int_equal(h->s.stats.other, 2);
 	assert_int_equal(h->s.stats.accepted, 2);
 	assert_true(log_has(h, "device id 77 (type 0x8) is the RDP server's"));
@@ -199,9 +200,7 @@ static void policy_still_applies(void **state)
 	char got[256];
 
 	h->cfg.policy.max_printers = 1;
-	open_provider(h);
-	feed_drive_and_printers(h);
-	answers(h, got, sizeof(got));
+	provider_announced(h, got, sizeof(got));
 	/* the refusal first (the daemon's own), then the kernel's answer */
 	assert_string_equal(got, "3:c000009a 4:0");
 	assert_int_equal(h->s.n_printers, 1);
@@ -213,15 +212,13 @@ static void io_response_and_remove(void **state)
 		0x72, 0x44, 0x4d, 0x44, 0x02, 0, 0, 0,
 		DRIVE_ID, 0, 0, 0, 0x04, 0, 0, 0,
 	};
-	struct h *h = *state;
-	const struct fk_pdu *p;
 	unsigned int len;
 	const u8 *v = find_vector("10_c2s", &len);
+	struct h *h = *state;
+	const struct fk_pdu *p;
 	char got[256];
 
-	open_provider(h);
-	feed_drive_and_printers(h);
-	answers(h, got, sizeof(got));
+	provider_announced(h, got, sizeof(got));
 	/* an I/O response goes to the kernel unchanged (it refuses it) */
 	feed_pdu(h, v, len);
 	p = fk_rx(&h->fk, 1);
@@ -310,13 +307,19 @@ static void root_opens_for_anyone(void **state)
 
 /* ---- rdpprn-sim --provider ------------------------------------------ */
 
+/* rdpprn-sim --provider --provider-drive=1000 */
+static void sim_provider(struct h *h)
+{
+	h->so.provider = true;
+	h->so.drive = true;
+	h->so.drive_id = 1000;
+}
+
 static void sim_provider_job(void **state)
 {
 	struct h *h = *state;
 
-	h->so.provider = true;
-	h->so.drive = true;
-	h->so.drive_id = 1000;
+	sim_provider(h);
 	add_printer(h, "name=HP LaserJet,default");
 	add_printer(h, "name=Fax,id=7");
 	rdpprn_policy_add(&h->cfg.policy, true, "Fax");
@@ -350,9 +353,7 @@ static void sim_provider_catches_violations(void **state)
 	};
 	u8 frame[RDPPRN_FRAME_HDR_SIZE + RDPDR_ANNOUNCE_SIZE];
 
-	h->so.provider = true;
-	h->so.drive = true;
-	h->so.drive_id = 1000;
+	sim_provider(h);
 	add_printer(h, "name=HP");
 	sim_start_session(h);
 	assert_int_equal(h->sim.violations, 0);
