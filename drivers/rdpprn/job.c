@@ -646,7 +646,14 @@ static void rdpprn_write_done(struct rdpprn_job *job, u64 pos, u32 requested,
 	if (r->length)
 		job->zero_writes = 0;
 	wake_up_all(&job->wq);
-	rdpprn_job_tx(job);
+	/*
+	 * The next write leaves from here, with no workqueue round trip per
+	 * chunk, unless it could crowd out the ACK of this response.
+	 */
+	if (rdpprn_session_room(job->s, READ_ONCE(rdpprn_chunk_size)))
+		rdpprn_job_tx(job);
+	else
+		rdpprn_job_kick(job);
 }
 
 /* A failed close is the job's failure too: the client may drop the job. */

@@ -77,8 +77,24 @@ nospace:
 	return -EMSGSIZE;
 }
 
+/*
+ * Room for @len bytes of PDU and, after them, the ACK of the request in
+ * hand. An skb's truesize is up to twice what it carries (kmalloc rounds
+ * the data up to a power of two); the ACK needs one small skb.
+ */
+static bool rdpprn_nl_room(struct rdpprn_session *s, size_t len)
+{
+	struct sock *sk = s->owner_sk;
+
+	if (!sk)
+		return true;
+	return atomic_read(&sk->sk_rmem_alloc) + 2 * len +
+	       SKB_TRUESIZE(NLMSG_GOODSIZE) <= READ_ONCE(sk->sk_rcvbuf);
+}
+
 const struct rdpprn_transport rdpprn_nl_transport = {
 	.send = rdpprn_nl_send,
+	.room = rdpprn_nl_room,
 };
 
 /* ---- message contents -------------------------------------------------------- */

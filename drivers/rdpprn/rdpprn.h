@@ -121,12 +121,15 @@ struct rdpprn_session;
  * struct rdpprn_transport - how a session's PDUs reach its owner
  * @send: send one server-to-client PDU, the concatenation of @n pieces.
  *	Called with session->lock held; must not sleep for long.
+ * @room: optional; whether a PDU of @len bytes sent now still leaves the
+ *	owner room for the reply to the request being handled (NULL: always)
  *
  * netlink.c provides the real one; KUnit suites capture PDUs instead.
  */
 struct rdpprn_transport {
 	int (*send)(struct rdpprn_session *s, const struct kvec *iov,
 		    unsigned int n);
+	bool (*room)(struct rdpprn_session *s, size_t len);
 };
 
 /**
@@ -199,6 +202,7 @@ int rdpprn_session_rx_pdu(struct rdpprn_session *s, const u8 *pdu,
 int rdpprn_session_send(struct rdpprn_session *s, const struct kvec *iov,
 			unsigned int n);
 bool rdpprn_send_transient(int err);
+bool rdpprn_session_room(struct rdpprn_session *s, size_t len);
 void rdpprn_set_parse_err(struct netlink_ext_ack *extack,
 			  const struct rdpdr_err *err);
 

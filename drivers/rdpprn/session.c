@@ -225,6 +225,26 @@ int rdpprn_session_send(struct rdpprn_session *s, const struct kvec *iov,
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_send);
 
 /**
+ * rdpprn_session_room() - may a PDU go to the owner from a request handler?
+ * @s: session, lock held
+ * @len: size of the PDU
+ *
+ * A PDU sent while the owner's request is being handled is queued on its
+ * socket before the reply to that request. Netlink drops a reply that
+ * finds the socket full, and the owner would wait for it in vain, so such
+ * a PDU is sent only when the reply still has room; otherwise the caller
+ * sends it from a worker, after the reply.
+ *
+ * Return: true when @len bytes may be sent now.
+ */
+bool rdpprn_session_room(struct rdpprn_session *s, size_t len)
+{
+	lockdep_assert_held(&s->lock);
+	return !s->tp->room || s->tp->room(s, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_room);
+
+/**
  * rdpprn_send_transient() - is a send error worth trying again?
  * @err: what rdpprn_session_send() returned
  *

@@ -152,7 +152,9 @@ struct rdpprn_capture {
 	wait_queue_head_t wq;
 	u8 *pdu[CAP_MAX];
 	size_t len[CAP_MAX];
+	bool from_work[CAP_MAX];	/* sent by a workqueue worker */
 	unsigned int n;
+	bool no_room;		/* the room op says no */
 	int fail_err;		/* what a failing send returns */
 	int fail_count;		/* sends still to fail; < 0: all */
 	unsigned int failed;	/* sends failed so far */
@@ -192,14 +194,23 @@ static int rdpprn_cap_send(struct rdpprn_session *s, const struct kvec *iov,
 		return -ENOBUFS;
 	}
 	cap->pdu[cap->n] = p;
+	cap->from_work[cap->n] = !!current_work();
 	cap->len[cap->n++] = len;
 	spin_unlock(&cap->lock);
 	wake_up_all(&cap->wq);
 	return 0;
 }
 
+static bool rdpprn_cap_room(struct rdpprn_session *s, size_t len)
+{
+	struct rdpprn_capture *cap = s->priv;
+
+	return !READ_ONCE(cap->no_room);
+}
+
 static const struct rdpprn_transport rdpprn_cap_transport = {
 	.send = rdpprn_cap_send,
+	.room = rdpprn_cap_room,
 };
 
 struct rdpprn_fixture {
@@ -787,11 +798,13 @@ static void rdpprn_expect_write(struct kunit *test, const u8 *pdu, size_t len,
 /*
  * The next chunk leaves from the answer to the previous one: it is
  * captured before the answer's rx returns, with no worker in between. A
- * helper socket without room then is retried by the transmit work.
+ * helper socket without room then is retried by the transmit work, and
+ * one too full for the ACK of the answer in hand gets the next write from
+ * the transmit work, after the ACK.
  */
 static void rdpprn_write_chain_test(struct kunit *test)
 {
-	const u32 chunk = READ_ONCE(rdpprn_chunk_size), size = 2 * chunk + 100;
+	const u32 chunk = READ_ONCE(rdpprn_chunk_size), size = 3 * chunk + 100;
 	struct rdpprn_fixture *f = test->priv;
 	struct rdpprn_opener o = {};
 	unsigned int i, n;
@@ -812,6 +825,7 @@ static void rdpprn_write_chain_test(struct kunit *test)
 
 	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, chunk, 0);
 	KUNIT_ASSERT_EQ(test, READ_ONCE(f->cap.n), n + 2);
+	KUNIT_EXPECT_FALSE(test, f->cap.from_work[n + 1]);
 	pdu = f->cap.pdu[n + 1];
 	len = f->cap.len[n + 1];
 	rdpprn_expect_write(test, pdu, len, data, chunk, chunk);
@@ -820,11 +834,18 @@ static void rdpprn_write_chain_test(struct kunit *test)
 	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, chunk, 0);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(f->cap.n), n + 2);
 	pdu = rdpprn_cap_wait(f, n + 2, &len);
-	rdpprn_expect_write(test, pdu, len, data, 2 * chunk, 100);
+	rdpprn_expect_write(test, pdu, len, data, 2 * chunk, chunk);
+
+	WRITE_ONCE(f->cap.no_room, true);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, chunk, 0);
+	pdu = rdpprn_cap_wait(f, n + 3, &len);
+	WRITE_ONCE(f->cap.no_room, false);
+	KUNIT_EXPECT_TRUE(test, f->cap.from_work[n + 3]);
+	rdpprn_expect_write(test, pdu, len, data, 3 * chunk, 100);
 	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 100, 0);
 
 	rdpprn_run(test, &o, rdpprn_flusher_fn);
-	pdu = rdpprn_cap_wait(f, n + 3, &len);
+	pdu = rdpprn_cap_wait(f, n + 4, &len);
 	KUNIT_ASSERT_NOT_NULL(test, pdu);
 	KUNIT_EXPECT_EQ(test, len, (size_t)RDPDR_CLOSE_REQ_SIZE);
 	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
