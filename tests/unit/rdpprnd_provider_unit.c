@@ -172,10 +172,9 @@ static void handshake_pdus_dropped(void **state)
 
 static void drive_left_to_the_server(void **state)
 {
-	unsigned int vlen;
-	const u8 *v = find_vector("01_c2s", &vlen);
 	struct h *h = *state;
 	const struct fk_pdu *p;
+	unsigned int vlen;
 	char got[256];
 
 	provider_announced(h, got, sizeof(got));
@@ -187,7 +186,8 @@ static void drive_left_to_the_server(void **state)
 	assert_int_equal(h->fk.n_rx, 1);
 	assert_int_equal(rdpprn_get_le32(p->data + 4), 2);
 	assert_int_equal(p->len, 8 + 100 + 136);
-	assert_memory_equal(p->data + 8, v + 8, 100 + 136);
+	assert_memory_equal(p->data + 8, find_vector("01_c2s", &vlen) + 8,
+			    100 + 136);
 	assert_int_equal(h->s.stats.other, 2);
 	assert_int_equal(h->s.stats.accepted, 2);
 	assert_true(log_has(h, "device id 77 (type 0x8) is the RDP server's"));
