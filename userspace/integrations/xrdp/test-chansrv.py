@@ -12,13 +12,18 @@ chansrv reads sesman.ini from the directory it was built for and listens in
 its socket directory; the script writes ETC/sesman.ini (several versions,
 one per part) and runs chansrv as it is, as the calling user:
 
-  test-chansrv.py CHANSRV ETC SOCKDIR WORKDIR
+  test-chansrv.py CHANSRV ETC SOCKDIR WORKDIR [RDPPRND_FAKE]
+
+With RDPPRND_FAKE (build/tests/unit/rdpprnd-fake: the real rdpprnd with a
+fake kernel), a last part runs a print job end to end through it and
+chansrv, with chansrv as user nobody when the script runs as root.
 
 e.g. for a build configured with --enable-strict-locations
 --sysconfdir=$T/etc --with-socketdir=$T/run:
   test-chansrv.py sesman/chansrv/xrdp-chansrv $T/etc/xrdp $T/run $T/work
 Prints "N passed, N failed"; exit status 1 if anything failed.
 """
+import hashlib
 import os
 import queue
 import signal
@@ -29,9 +34,10 @@ import sys
 import threading
 import time
 
-if len(sys.argv) != 5:
+if len(sys.argv) not in (5, 6):
     sys.exit(__doc__)
-CHANSRV, ETC, SOCKDIR, T = sys.argv[1:]
+CHANSRV, ETC, SOCKDIR, T = sys.argv[1:5]
+RDPPRND = sys.argv[5] if len(sys.argv) == 6 else None
 DISPLAY = 91
 RDPDR = 3
 RSOCK = os.path.join(T, "rdpprnd.sock")
@@ -254,20 +260,29 @@ def write_config(rdpprn):
         f.write("[ChansrvLogging]\nLogLevel=DEBUG\nEnableSyslog=false\n")
 
 
-def start_chansrv():
-    env = dict(os.environ, DISPLAY=":%d" % DISPLAY, CHANSRV_LOG_PATH=os.path.join(T, "log"))
-    os.makedirs(env["CHANSRV_LOG_PATH"], exist_ok=True)
+def start_chansrv(user=None):
+    logdir = os.path.join(T, "log" if user is None else "log-%d" % user)
+    env = dict(os.environ, DISPLAY=":%d" % DISPLAY, CHANSRV_LOG_PATH=logdir)
+    os.makedirs(logdir, exist_ok=True)
     wrap = os.environ.get("CHANSRV_WRAP", "").split()
+    if user is not None:
+        for d in (logdir, SOCKDIR):
+            os.chmod(d, 0o1777)
+        wrap = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + wrap
     return subprocess.Popen(wrap + [CHANSRV], env=env, stdout=open(os.path.join(T, "chansrv.out"), "a"),
                             stderr=subprocess.STDOUT)
 
 
-def start_session(rdpprn):
+def start_session(rdpprn, user=None):
     """chansrv with this RdpprnSocket, and xrdp connected to it."""
     write_config(rdpprn)
-    cs = start_chansrv()
-    x = FakeXrdp()
-    x.handshake()
+    cs = start_chansrv(user)
+    try:
+        x = FakeXrdp()
+        x.handshake()
+    except BaseException:
+        stop(cs)
+        raise
     return cs, x
 
 
@@ -278,6 +293,68 @@ def stop(p):
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
+
+
+def serve_job(x):
+    """Answers create, write and close like a client printer: the data."""
+    data = b""
+    while True:
+        p = x.recv_id(CORE, 0x4952)
+        if p is None:
+            return None
+        dev, _fid, cid, major = struct.unpack_from("<IIII", p, 4)
+        rsp = struct.pack("<HHIII", CORE, 0x4943, dev, cid, 0)
+        if major == 0:
+            x.send(rsp + struct.pack("<IB", 9, 0))
+        elif major == 4:
+            ln, = struct.unpack_from("<I", p, 24)
+            data += p[56:56 + ln]
+            x.send(rsp + struct.pack("<IB", ln, 0))
+        elif major == 2:
+            x.send(rsp + b"\0" * 5)
+            return data
+
+
+def print_job():
+    """D: the real rdpprnd (fake kernel) and chansrv, a print job."""
+    sock = os.path.join(T, "real.sock")
+    conf = os.path.join(T, "real.conf")
+    log = os.path.join(T, "real.log")
+    with open(conf, "w") as f:
+        f.write("user_sessions = yes\n")
+    env = dict(os.environ, RDPPRN_FAKE_JOB_BYTES="300007")
+    d = subprocess.Popen([RDPPRND, "--listen", sock, "--config", conf, "-f", "-v"],
+                         env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    user = 65534 if os.getuid() == 0 else None
+    cs = None
+    data = None
+    try:
+        cs, x = start_session(sock, user)
+        x.send(announce(printer_entry(1, "PRN1", "HP LaserJet"), other_entry(8, 2, "C:", b"C:\0")))
+        r = replies(x, 2)
+        check(r.get(1) == 0 and 2 in r, "D: printer answered by rdpprnd, drive by chansrv %r" % r)
+        data = serve_job(x)
+        check(data is not None and len(data) == 300007, "D: the job reached the client (%s bytes)"
+              % (None if data is None else len(data)))
+        x.close()
+        time.sleep(1)
+    finally:
+        if cs is not None:
+            stop(cs)
+        d.send_signal(signal.SIGTERM)
+        d.wait(10)
+    text = open(log).read()
+    want = "sha256=%s status=closed" % hashlib.sha256(data or b"").hexdigest()
+    check(want in text, "D: the kernel's job and the client's data are the same")
+    uid = os.getuid() if user is None else user
+    check("for uid %d gid %d" % (uid, uid if user else os.getgid()) in text and "device provider" in text,
+          "D: a device provider session for chansrv's user")
+    check("client disconnected" in text, "D: rdpprnd saw the CLOSE on disconnect")
+    check(d.returncode == 0, "D: rdpprnd-fake exited cleanly (%s)" % d.returncode)
 
 
 def main():
@@ -428,6 +505,8 @@ def main():
     ev = d.get()
     check(ev == ("close", b"client disconnected"), "session end: CLOSE sent %r" % (ev,))
 
+    if RDPPRND is not None:
+        print_job()
     print("%d passed, %d failed" % (passes, failures))
     return 1 if failures else 0
 
