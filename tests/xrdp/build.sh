@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# xrdp 0.9.21.1 (Debian 12's version) with the chansrv patch of
+# xrdp 0.9.21.1 (Debian 12's version) with the chansrv patches of
 # userspace/integrations/xrdp, built on this machine (Debian 12, the same
 # libraries as the test guest) for the xrdp tests. Built once into
 # ${RDPPRN_CACHE:-/var/cache/rdpprn}/xrdp-<hash>, outside the checkout,
-# and reused while the hash of its inputs (the upstream tarball, the patch
+# and reused while the hash of its inputs (the upstream tarball, the patches
 # and this script) is unchanged. The tarball is third-party source kept
 # beside the repository: ../shared/third_party/xrdp-0.9.21.1.tar.gz.
 #
@@ -26,7 +26,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 tarball=$(cd "$repo/.." && pwd)/shared/third_party/xrdp-0.9.21.1.tar.gz
-patchfile=$repo/userspace/integrations/xrdp/0001-chansrv-hand-redirected-printers-to-rdpprnd.patch
+# The patch series, applied in the order of their names
+patches=("$repo"/userspace/integrations/xrdp/[0-9][0-9][0-9][0-9]-*.patch)
 cache_root=${RDPPRN_CACHE:-/var/cache/rdpprn}
 cmd=${1:-dir}
 
@@ -46,7 +47,7 @@ if [ ! -r "$tarball" ]; then
 	exit 3
 fi
 
-hash=$(sha256sum "$tarball" "$patchfile" "$here/build.sh" | cut -d' ' -f1 |
+hash=$(sha256sum "$tarball" "${patches[@]}" "$here/build.sh" | cut -d' ' -f1 |
 	sha256sum | cut -c1-16)
 dir=$cache_root/xrdp-$hash
 
@@ -101,7 +102,7 @@ echo "build.sh: building patched xrdp in $tmp (log $log)" >&2
 build() {
 	tar -xzf "$tarball" -C "$tmp" &&
 	cd "$tmp/xrdp-0.9.21.1" &&
-	patch -p1 <"$patchfile" &&
+	for p in "${patches[@]}"; do patch -p1 <"$p" || return; done &&
 	./bootstrap &&
 	./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
 		--enable-fuse --enable-pam --disable-painter --disable-rfxcodec \
