@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Checks a patched xrdp-chansrv (0001-chansrv-hand-redirected-printers-
-to-rdpprnd.patch) without xrdp, a client or rdpprnd: it plays xrdp and the
+"""Checks a patched xrdp-chansrv (userspace/integrations/xrdp/0001-chansrv-hand-
+redirected-printers-to-rdpprnd.patch) without xrdp, a client or rdpprnd: it plays xrdp and the
 RDP client behind it on chansrv's socket, and rdpprnd on RdpprnSocket, and
 checks what goes where: printers to rdpprnd byte for byte, drives and other
 devices answered by chansrv, CompletionIds mapped both ways, removal and
