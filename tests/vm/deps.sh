@@ -34,6 +34,8 @@ PKGS=(
 	pkgconf
 	# benchmark 2's CUSE baseline (tests/bench/cuse/)
 	libfuse3-dev
+	# the CUPS backend (userspace/cups/)
+	libcups2-dev
 	# the Debian guest (tests/vm/debian) and its overlays
 	mmdebstrap e2fsprogs qemu-utils
 	# packages (debian/), man pages, the YNL spec checks
