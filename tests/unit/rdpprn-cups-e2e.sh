@@ -8,7 +8,11 @@
 # nodes. Each case checks the exit code CUPS acts on and the STATE:/ERROR:
 # lines (Documentation/cups.rst). The binary is an ASan/UBSan build.
 #
-# Usage: rdpprn-cups-e2e.sh BACKEND WORKDIR
+# Usage: rdpprn-cups-e2e.sh BACKEND WORKDIR [PRODUCTION_BACKEND]
+#
+# With PRODUCTION_BACKEND (a build without RDPPRN_CUPS_TEST) it also checks
+# that the production build ignores the variables and reads the real
+# /sys/class/rdpprn, where no printer of the fake tree's names exists.
 #
 # One line per check, "ok - NAME" or "not ok - NAME: WHY", and at the end
 # "N passed, N failed"; exit status 1 if anything failed.
@@ -16,6 +20,7 @@ set -uo pipefail
 
 backend=$(realpath "$1")
 work=$(realpath -m "$2")
+prod=${3:+$(realpath "$3")}
 # shellcheck source-path=SCRIPTDIR source=../lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 
@@ -140,7 +145,9 @@ fake rdpprn1 240 1 5 2 "PC 1" "HP LaserJet/4"
 mkfifo dev/rdpprn1
 DEVICE_URI=$uri "$backend" 42 "$me" title 1 '' job.bin 2>cancel.err &
 pid=$!
-sleep 0.5
+# the handler is in place once it says where it prints
+wait_for cancel.err 'printing to rdpprn1' 20
+sleep 0.3
 kill -TERM "$pid"
 wait "$pid"
 echo $? >cancel.rc
@@ -155,6 +162,20 @@ run fifo "$uri" "$me" job.bin
 wait "$reader"
 check fifo-exit "exit $(cat fifo.rc): $(cat fifo.err)" rc_is fifo 0
 check fifo-bytes "FIFO data differs" cmp -s job.bin fifo.got
+
+if [ -n "$prod" ]; then
+	rm -f dev/rdpprn1
+	: >dev/rdpprn1
+	"$prod" >prod-disc.out 2>prod-disc.err
+	check prod-ignores-env-discovery "listed the fake tree" \
+		bash -c "! grep -q 'PC%201/HP%20LaserJet%2F4' prod-disc.out"
+	DEVICE_URI=$uri "$prod" 42 "$me" title 1 '' job.bin \
+		>prod.out 2>prod.err
+	echo $? >prod.rc
+	check prod-ignores-env-job "exit $(cat prod.rc): $(cat prod.err)" \
+		rc_is prod 6
+	check prod-wrote-nothing "wrote to the fake node" test ! -s dev/rdpprn1
+fi
 
 check usage "exit for 3 arguments" \
 	bash -c "! \"$backend\" a b >/dev/null 2>&1"

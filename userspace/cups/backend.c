@@ -147,6 +147,9 @@ static int rdpprn_write_all(int fd, const char *buf, size_t len)
 	ssize_t n;
 
 	while (len) {
+		/* a cancel after a partial write stops before the next one */
+		if (rdpprn_cancelled)
+			return -EINTR;
 		n = write(fd, buf, len);
 		if (n < 0) {
 			if (errno == EINTR && !rdpprn_cancelled)
@@ -246,11 +249,17 @@ static int rdpprn_open_node(const char *dev, const struct rdpprn_printer *p)
 
 	if (asprintf(&path, "%s/%s", dev, p->devname) < 0)
 		return -ENOMEM;
-	do {
+	/*
+	 * A SIGTERM that comes just before open() starts to wait is not
+	 * seen by it; the handler gave SIGTERM its default action back, so
+	 * cupsd's next one ends us.
+	 */
+	fd = -EINTR;
+	while (fd == -EINTR && !rdpprn_cancelled) {
 		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	} while (fd < 0 && errno == EINTR && !rdpprn_cancelled);
-	if (fd < 0)
-		fd = -errno;
+		if (fd < 0)
+			fd = -errno;
+	}
 	free(path);
 	return fd;
 }
