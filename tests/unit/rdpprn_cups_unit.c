@@ -304,6 +304,34 @@ static void test_scan_missing(void **state)
 	fwrite("H\0P\n", 1, 4, f);
 	fclose(f);
 	assert_int_equal(rdpprn_read_printer(tree, "rdpprn1", &p), -EINVAL);
+
+	/* the uevent file must say whose it is, in numbers */
+	fake("rdpprn2", 2, 1000, 5, 2, "PC1", "HP");
+	put("rdpprn2", "uevent", "MAJOR=240\nMINOR=2\nDEVNAME=rdpprn2\n"
+	    "DEVMODE=0600\nRDPPRN_SESSION=5\nRDPPRN_UID=1000\n"
+	    "RDPPRN_GID=1000\nRDPPRN_DEVICE_ID=2\n");
+	assert_int_equal(rdpprn_read_printer(tree, "rdpprn2", &p), -EINVAL);
+	put("rdpprn2", "uevent", "MAJOR=240\nMINOR=2\nDEVNAME=rdpprn2\n"
+	    "RDPPRN_SESSION=5\nRDPPRN_UID=-1\nRDPPRN_GID=1000\n"
+	    "RDPPRN_DEFAULT=0\nRDPPRN_DEVICE_ID=2\n");
+	assert_int_equal(rdpprn_read_printer(tree, "rdpprn2", &p), -EINVAL);
+	put("rdpprn2", "uevent", "MAJOR=240\nMINOR=2\nDEVNAME=rdpprn2\n"
+	    "DEVMODE=0600\nRDPPRN_SESSION=5\nRDPPRN_UID=1000\n"
+	    "RDPPRN_GID=1000\nRDPPRN_DEFAULT=1\nRDPPRN_DEVICE_ID=4294967295\n");
+	assert_int_equal(rdpprn_read_printer(tree, "rdpprn2", &p), 0);
+	assert_true(p.is_default);
+	assert_int_equal(p.device_id, UINT32_MAX);
+	assert_string_equal(p.printer_name, "HP");
+	rdpprn_printer_clear(&p);
+
+	/* a name longer than a sysfs page cannot come from the module */
+	snprintf(path, sizeof(path), "%s/rdpprn2/printer_name", tree);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (n = 0; n < RDPPRN_CUPS_NAME_MAX + 1; n++)
+		fputc('x', f);
+	fclose(f);
+	assert_int_equal(rdpprn_read_printer(tree, "rdpprn2", &p), -EFBIG);
 }
 
 /* ---- the failure table --------------------------------------------- */
