@@ -29,6 +29,9 @@ mkdir "$tmp/upper" "$tmp/work"
 cp "$here/test-chansrv.py" "$fake" "$tmp/"
 chmod 0755 "$tmp" "$tmp/test-chansrv.py" "$tmp/${fake##*/}"
 
+# (from /: the caller's directory may be under the /tmp it hides, and
+# pyenv's python3 wants to enter it)
+cd /
 unshare -m -- /bin/sh -ec '
 	mount --make-rprivate /
 	mount -t overlay overlay \
