@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reconcile.c - one pass of the agent: read the printers (sysfs) and the
+ * queues (cupsd), plan (queues.c), carry the plan out and say what was
+ * done. A pass is idempotent: with nothing changed it sends nothing but
+ * CUPS-Get-Printers, so it may run as often as events come.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cups/cups.h>
+
+#include "rdpprn_log.h"
+#include "rdpprn_queued.h"
+
+/*
+ * The sysfs class directory; only the test build (-DRDPPRN_CUPS_TEST,
+ * tests/Makefile, never installed) takes another from the environment,
+ * as the backend's does.
+ */
+static const char *rdpprn_qd_sysfs(void)
+{
+#ifdef RDPPRN_CUPS_TEST
+	const char *e = getenv("RDPPRN_CUPS_SYSFS");
+
+	if (e)
+		return e;
+#endif
+	return RDPPRN_CUPS_SYSFS;
+}
+
+/* The owners' login names, per printer; NULL where a uid has none. */
+static char **rdpprn_users(const struct rdpprn_printer *list, size_t n)
+{
+	char **users = calloc(n + 1, sizeof(*users));
+	struct passwd *pw;
+	size_t i;
+
+	if (!users)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		pw = getpwuid(list[i].uid);
+		if (pw)
+			users[i] = strdup(pw->pw_name);
+	}
+	return users;
+}
+
+static void rdpprn_users_free(char **users, size_t n)
+{
+	size_t i;
+
+	for (i = 0; users && i < n; i++)
+		free(users[i]);
+	free(users);
+}
+
+static const char *const rdpprn_skip_why[] = {
+	[RDPPRN_Q_SKIP_USER] = "its uid has no passwd entry",
+	[RDPPRN_Q_SKIP_DRIVER] = "no driver line matches its driver and universal = none",
+	[RDPPRN_Q_SKIP_URI] = "its names are too long for a device URI",
+	[RDPPRN_Q_SKIP_NAME] = "no free queue name",
+};
+
+static void rdpprn_log_skips(const struct rdpprn_plan *plan,
+			     const struct rdpprn_printer *list, size_t n,
+			     bool loud)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		enum rdpprn_qskip s = plan->skip[i];
+
+		if (s == RDPPRN_Q_SKIP_NONE || s == RDPPRN_Q_SKIP_SAME)
+			continue;
+		rdpprn_log(loud ? LOG_INFO : LOG_DEBUG,
+			   "no queue for %s (uid %u, driver \"%.64s\"): %s",
+			   list[i].devname, (unsigned int)list[i].uid,
+			   list[i].driver_name, rdpprn_skip_why[s]);
+	}
+}
+
+static void rdpprn_default(const struct rdpprn_want *w)
+{
+	int ret = rdpprn_lpdefault(w->user, w->name, true);
+
+	if (ret)
+		rdpprn_warn("default of %s: cannot set %s: %s", w->user,
+			    w->name, strerror(-ret));
+	else
+		rdpprn_info("default of %s is %s", w->user, w->name);
+}
+
+/* Creates and modifies; 0 or the first failure. */
+static int rdpprn_apply_wants(http_t *http, const struct rdpprn_plan *plan)
+{
+	const struct rdpprn_want *w;
+	size_t i;
+	int ret, first = 0;
+
+	for (i = 0; i < plan->n_want; i++) {
+		w = &plan->want[i];
+		if (w->action != RDPPRN_Q_KEEP) {
+			ret = rdpprn_ipp_put(http, w,
+					     w->action == RDPPRN_Q_CREATE);
+			if (ret) {
+				rdpprn_err("%s queue %s for %s: %s",
+					   w->action == RDPPRN_Q_CREATE ?
+					   "creating" : "modifying", w->name,
+					   w->user, rdpprn_ipp_error());
+				first = first ?: ret;
+				continue;
+			}
+			rdpprn_info("%s queue %s for %s (%s, %s)",
+				    w->action == RDPPRN_Q_CREATE ? "created" :
+				    "modified", w->name, w->user, w->uri,
+				    w->action == RDPPRN_Q_CREATE ||
+				    w->set_driver ? w->drv->ppd : "same driver");
+		}
+		if (w->set_default)
+			rdpprn_default(w);
+	}
+	return first;
+}
+
+static int rdpprn_apply_deletes(http_t *http, const struct rdpprn_plan *plan,
+				const struct rdpprn_queue *queues)
+{
+	const struct rdpprn_queue *q;
+	size_t i;
+	int ret, first = 0;
+
+	for (i = 0; i < plan->n_del; i++) {
+		q = &queues[plan->del[i]];
+		/* before the delete: libcups drops unknown queues' lines */
+		ret = rdpprn_lpdefault(q->user, q->name, false);
+		if (ret && ret != -ESRCH && ret != -EPERM)
+			rdpprn_warn("default of %s: cannot clear %s: %s",
+				    q->user, q->name, strerror(-ret));
+		ret = rdpprn_ipp_delete(http, q->name);
+		if (ret) {
+			rdpprn_err("deleting queue %s: %s", q->name,
+				   rdpprn_ipp_error());
+			first = first ?: ret;
+			continue;
+		}
+		rdpprn_info("deleted queue %s of %s (%s)", q->name, q->user,
+			    q->uri);
+	}
+	return first;
+}
+
+/* Remembers which queues are their client's default now. */
+static void rdpprn_remember(struct rdpprn_qstate *st,
+			    const struct rdpprn_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_defaults; i++)
+		free(st->defaults[i]);
+	free(st->defaults);
+	st->defaults = calloc(plan->n_want + 1, sizeof(*st->defaults));
+	st->n_defaults = 0;
+	for (i = 0; st->defaults && i < plan->n_want; i++)
+		if (plan->want[i].is_default)
+			st->defaults[st->n_defaults++] =
+				rdpprn_xstrdup(plan->want[i].name);
+	st->planned = true;
+}
+
+void rdpprn_qstate_free(struct rdpprn_qstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_defaults; i++)
+		free(st->defaults[i]);
+	free(st->defaults);
+	memset(st, 0, sizeof(*st));
+}
+
+/**
+ * rdpprn_reconcile() - make CUPS's queues what the printers need
+ * @c: the configuration
+ * @st: what the previous pass left
+ * @loud: log printers without a queue at LOG_INFO (a pass after an event
+ *	or at start), else at LOG_DEBUG (the periodic pass)
+ *
+ * Return: 0; -EIO when cupsd could not be reached or refused a change
+ * (the caller tries again soon), or another -errno.
+ */
+int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
+		     bool loud)
+{
+	struct rdpprn_printer *printers = NULL;
+	struct rdpprn_queue *queues = NULL;
+	struct rdpprn_plan plan;
+	size_t np = 0, nq = 0;
+	char **users = NULL;
+	http_t *http;
+	int ret, ret2;
+
+	http = rdpprn_ipp_connect();
+	if (!http) {
+		rdpprn_err("cannot reach cupsd at %s: %s", cupsServer(),
+			   rdpprn_ipp_error());
+		return -EIO;
+	}
+	ret = rdpprn_ipp_list(http, &queues, &nq);
+	if (ret) {
+		rdpprn_err("listing CUPS's queues: %s", rdpprn_ipp_error());
+		goto out;
+	}
+	ret = rdpprn_scan(rdpprn_qd_sysfs(), &printers, &np);
+	if (ret) {
+		rdpprn_err("reading %s: %s", rdpprn_qd_sysfs(), strerror(-ret));
+		goto out;
+	}
+	users = rdpprn_users(printers, np);
+	if (!users) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = rdpprn_plan(c, printers, np, (const char *const *)users, queues,
+			  nq, st->planned ? (const char *const *)st->defaults :
+			  NULL, st->n_defaults, &plan);
+	if (ret)
+		goto out;
+	rdpprn_log_skips(&plan, printers, np, loud);
+	ret = rdpprn_apply_wants(http, &plan);
+	ret2 = rdpprn_apply_deletes(http, &plan, queues);
+	ret = ret ?: ret2;
+	rdpprn_dbg("pass done: %zu printers, %zu queues wanted, %zu deleted",
+		   np, plan.n_want, plan.n_del);
+	rdpprn_remember(st, &plan);
+	rdpprn_plan_free(&plan);
+out:
+	rdpprn_users_free(users, np);
+	rdpprn_printers_free(printers, np);
+	rdpprn_queues_free(queues, nq);
+	rdpprn_ipp_close(http);
+	return ret;
+}
