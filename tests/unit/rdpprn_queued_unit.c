@@ -144,6 +144,7 @@ static void test_config(void **state)
 	assert_string_equal(c.queue_name, "%p@%c");
 	assert_string_equal(c.universal.ppd, "raw");
 	assert_true(c.default_printer);
+	assert_int_equal(c.keep_jobs, 600);
 	assert_int_equal(c.n_drivers, 0);
 	rdpprn_qconf_free(&c);
 
@@ -153,7 +154,8 @@ static void test_config(void **state)
 			       "driver = drv:///sample.drv/generic.ppd HP Color *\n"
 			       "driver = raw *PCL*\n"
 			       "universal = none\n"
-			       "default_printer = no\n", &err), 0);
+			       "default_printer = no\n"
+			       "keep_jobs = 0\n", &err), 0);
 	assert_string_equal(c.queue_name, "%u_%p");
 	assert_int_equal(c.n_drivers, 2);
 	assert_string_equal(c.drivers[0].ppd, "drv:///sample.drv/generic.ppd");
@@ -161,6 +163,7 @@ static void test_config(void **state)
 	assert_string_equal(c.drivers[1].ppd, "raw");
 	assert_null(c.universal.ppd);
 	assert_false(c.default_printer);
+	assert_int_equal(c.keep_jobs, 0);
 	rdpprn_qconf_free(&c);
 
 	assert_int_equal(parse(&c, "universal = lsb/usr/x.ppd\n", &err), 0);
@@ -182,6 +185,11 @@ static void test_config(void **state)
 	rdpprn_qconf_free(&c);
 	assert_int_equal(parse(&c, "default_printer = maybe\n", &err),
 			 -EINVAL);
+	rdpprn_qconf_free(&c);
+	assert_int_equal(parse(&c, "keep_jobs = 86401\n", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "keep_jobs"));
+	rdpprn_qconf_free(&c);
+	assert_int_equal(parse(&c, "keep_jobs = -1\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);
 	assert_int_equal(parse(&c, "queue_name =\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);

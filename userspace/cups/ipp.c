@@ -178,7 +178,10 @@ static int rdpprn_ipp_admin(http_t *http, ipp_t *req)
  * @create: a new queue (else the driver goes only with @w->set_driver)
  *
  * Besides the plan's attributes the queue is made idle and accepting,
- * as "lpadmin -E" does: a new queue is stopped and rejects jobs.
+ * as "lpadmin -E" does: a new queue is stopped and rejects jobs. Its
+ * error policy is abort-job: a job the client failed ends aborted and
+ * the queue goes on; CUPS's default, stop-printer, would leave the
+ * user with a stopped queue that only an administrator may restart.
  *
  * Return: 0 or -EIO (rdpprn_ipp_error() says why).
  */
@@ -203,7 +206,38 @@ int rdpprn_ipp_put(http_t *http, const struct rdpprn_want *w, bool create)
 	ippAddInteger(req, IPP_TAG_PRINTER, IPP_TAG_ENUM, "printer-state",
 		      IPP_PSTATE_IDLE);
 	ippAddBoolean(req, IPP_TAG_PRINTER, "printer-is-accepting-jobs", 1);
+	ippAddString(req, IPP_TAG_PRINTER, IPP_TAG_NAME, "printer-error-policy",
+		     NULL, "abort-job");
 	return rdpprn_ipp_admin(http, req);
+}
+
+/**
+ * rdpprn_ipp_pending() - whether a queue has jobs that are not done
+ * @http: the connection
+ * @name: the queue
+ *
+ * Return: 1 when it has one (pending, held, processing or stopped), 0
+ * when not, -EIO when cupsd did not answer.
+ */
+int rdpprn_ipp_pending(http_t *http, const char *name)
+{
+	ipp_t *req = rdpprn_ipp_request(IPP_OP_GET_JOBS, name);
+	ipp_t *resp;
+	int ret;
+
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs",
+		     NULL, "not-completed");
+	ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "limit", 1);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
+		     "requested-attributes", NULL, "job-id");
+	resp = cupsDoRequest(http, req, "/");
+	if (!resp || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+		ippDelete(resp);
+		return -EIO;
+	}
+	ret = ippFindAttribute(resp, "job-id", IPP_TAG_INTEGER) ? 1 : 0;
+	ippDelete(resp);
+	return ret;
 }
 
 /**

@@ -15,6 +15,7 @@ void rdpprn_qconf_init(struct rdpprn_qconf *c)
 	c->queue_name = rdpprn_xstrdup("%p@%c");
 	c->universal.ppd = rdpprn_xstrdup(RDPPRN_Q_RAW);
 	c->default_printer = true;
+	c->keep_jobs = RDPPRN_KEEP_JOBS_DEFAULT;
 }
 
 static void rdpprn_qdriver_clear(struct rdpprn_qdriver *d)
@@ -124,6 +125,14 @@ static int rdpprn_qconf_key(void *ctx, const char *key, const char *value,
 		if (!rdpprn_config_bool(value, &c->default_printer))
 			return 0;
 		snprintf(msg, msglen, "default_printer: want yes or no");
+		return -EINVAL;
+	}
+	if (!strcmp(key, "keep_jobs")) {
+		if (!rdpprn_parse_uint(value, &c->keep_jobs) &&
+		    c->keep_jobs <= RDPPRN_KEEP_JOBS_MAX)
+			return 0;
+		snprintf(msg, msglen, "keep_jobs: want seconds, 0 to %u",
+			 RDPPRN_KEEP_JOBS_MAX);
 		return -EINVAL;
 	}
 	snprintf(msg, msglen, "unknown key \"%.64s\"", key);

@@ -53,12 +53,17 @@ struct rdpprn_qdriver {
  *	"universal = none" (no queue), "raw" by default
  * @default_printer: the client's default printer becomes its user's default
  */
+/* keep_jobs: ten minutes by default, a day at most */
+#define RDPPRN_KEEP_JOBS_DEFAULT	600
+#define RDPPRN_KEEP_JOBS_MAX		86400
+
 struct rdpprn_qconf {
 	char *queue_name;
 	struct rdpprn_qdriver *drivers;
 	size_t n_drivers;
 	struct rdpprn_qdriver universal;
 	bool default_printer;
+	unsigned int keep_jobs;
 };
 
 /* qconf.c */
@@ -205,6 +210,7 @@ int rdpprn_ipp_list(struct _http_s *http, struct rdpprn_queue **list,
 int rdpprn_ipp_put(struct _http_s *http, const struct rdpprn_want *w,
 		   bool create);
 int rdpprn_ipp_delete(struct _http_s *http, const char *name);
+int rdpprn_ipp_pending(struct _http_s *http, const char *name);
 const char *rdpprn_ipp_error(void);
 
 /* lpdefault.c */
@@ -216,11 +222,17 @@ int rdpprn_lpdefault(const char *user, const char *queue, bool set);
  * @defaults: names of the queues that were their client's default
  * @n_defaults: how many
  * @planned: a reconcile has computed a plan (@defaults means something)
+ * @kept: queues whose printer is gone, kept for their jobs (keep_jobs)
+ * @kept_since: when each was first kept (CLOCK_MONOTONIC seconds)
+ * @n_kept: how many
  */
 struct rdpprn_qstate {
 	char **defaults;
 	size_t n_defaults;
 	bool planned;
+	char **kept;
+	long *kept_since;
+	size_t n_kept;
 };
 
 int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,

@@ -9,6 +9,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cups/cups.h>
 
@@ -125,15 +126,83 @@ static int rdpprn_apply_wants(http_t *http, const struct rdpprn_plan *plan)
 	return first;
 }
 
-static int rdpprn_apply_deletes(http_t *http, const struct rdpprn_plan *plan,
+static long rdpprn_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Empties @st's list of kept queues. */
+static void rdpprn_kept_free(struct rdpprn_qstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_kept; i++)
+		free(st->kept[i]);
+	free(st->kept);
+	free(st->kept_since);
+	st->kept = NULL;
+	st->kept_since = NULL;
+	st->n_kept = 0;
+}
+
+/*
+ * rdpprn_keep() - whether a queue the plan deletes stays for its jobs
+ *
+ * A printer that went away mid-job leaves the job pending: the backend
+ * exits RETRY. Deleting the queue would cancel it; keeping it for
+ * keep_jobs seconds lets a client that reconnects in time print it (the
+ * plan gives the printer the same queue back). The time counts from the
+ * first pass that found the queue without its printer; @kept, @since and
+ * @n collect the queues kept by this pass, which replace @st's.
+ */
+static bool rdpprn_keep(http_t *http, const struct rdpprn_qconf *c,
+			const struct rdpprn_qstate *st,
+			const struct rdpprn_queue *q, char **kept, long *since,
+			size_t *n)
+{
+	long now = rdpprn_now(), t0 = now;
+	size_t i;
+	int ret;
+
+	if (!c->keep_jobs || !kept || !since)
+		return false;
+	ret = rdpprn_ipp_pending(http, q->name);
+	if (ret <= 0)
+		return false;
+	for (i = 0; i < st->n_kept; i++)
+		if (!strcmp(st->kept[i], q->name))
+			t0 = st->kept_since[i];
+	if (now - t0 >= c->keep_jobs) {
+		rdpprn_info("queue %s of %s: its printer has been gone for %ld s, its jobs go with it",
+			    q->name, q->user, now - t0);
+		return false;
+	}
+	if (t0 == now)
+		rdpprn_info("keeping queue %s of %s for its jobs, up to %u s, until the client comes back",
+			    q->name, q->user, c->keep_jobs);
+	kept[*n] = rdpprn_xstrdup(q->name);
+	since[(*n)++] = t0;
+	return true;
+}
+
+static int rdpprn_apply_deletes(http_t *http, const struct rdpprn_qconf *c,
+				struct rdpprn_qstate *st,
+				const struct rdpprn_plan *plan,
 				const struct rdpprn_queue *queues)
 {
+	char **kept = calloc(plan->n_del + 1, sizeof(*kept));
+	long *since = calloc(plan->n_del + 1, sizeof(*since));
 	const struct rdpprn_queue *q;
-	size_t i;
+	size_t i, n = 0;
 	int ret, first = 0;
 
 	for (i = 0; i < plan->n_del; i++) {
 		q = &queues[plan->del[i]];
+		if (rdpprn_keep(http, c, st, q, kept, since, &n))
+			continue;
 		/* before the delete: libcups drops unknown queues' lines */
 		ret = rdpprn_lpdefault(q->user, q->name, false);
 		if (ret && ret != -ESRCH && ret != -EPERM)
@@ -149,6 +218,10 @@ static int rdpprn_apply_deletes(http_t *http, const struct rdpprn_plan *plan,
 		rdpprn_info("deleted queue %s of %s (%s)", q->name, q->user,
 			    q->uri);
 	}
+	rdpprn_kept_free(st);
+	st->kept = kept;
+	st->kept_since = since;
+	st->n_kept = n;
 	return first;
 }
 
@@ -177,6 +250,7 @@ void rdpprn_qstate_free(struct rdpprn_qstate *st)
 	for (i = 0; i < st->n_defaults; i++)
 		free(st->defaults[i]);
 	free(st->defaults);
+	rdpprn_kept_free(st);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -229,7 +303,7 @@ int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 		goto out;
 	rdpprn_log_skips(&plan, printers, np, loud);
 	ret = rdpprn_apply_wants(http, &plan);
-	ret2 = rdpprn_apply_deletes(http, &plan, queues);
+	ret2 = rdpprn_apply_deletes(http, c, st, &plan, queues);
 	ret = ret ?: ret2;
 	rdpprn_dbg("pass done: %zu printers, %zu queues wanted, %zu deleted",
 		   np, plan.n_want, plan.n_del);
