@@ -33,6 +33,7 @@ rm -rf "$out"
 # 0755 whatever the umask: the guest runs the tools as other users too
 install -d -m 0755 "$out" "$out/bin"
 install -m 0644 "$here/boot" "$out/boot"
+install -m 0644 "$here/setup-lib.sh" "$out/setup-lib.sh"
 for t in "${tools[@]}"; do
 	install -m 0755 "$user/$t" "$out/bin/$t"
 done
