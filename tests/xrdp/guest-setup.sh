@@ -12,19 +12,16 @@
 #     the session's user);
 #   - the patched xrdp (tests/xrdp/build.sh's install tree) unpacked into
 #     /, configured for Xvnc sessions with RdpprnSocket set, and started;
-#   - the test users, who log in with passwords through PAM.
+#   - the test users, who log in with passwords through PAM;
+#   - Debian's cupsd with rdpprn's backend and queue agent (default
+#     configuration: raw queues named <printer>@<client>).
 #
 # Usage: guest-setup.sh USER:PASSWORD...
 # Prints "SETUP OK" last when everything is up; on a failure, what failed.
 set -eu
 
-P=/payload
-export PATH="$P/bin:$PATH"
-
-fail() {
-	echo "SETUP FAILED: $*"
-	exit 1
-}
+# shellcheck source=../vm/debian/setup-lib.sh
+. /payload/setup-lib.sh
 
 # --- network ----------------------------------------------------------------
 # The card may still be probed, or being renamed by udev (eth0 -> ens2):
@@ -47,32 +44,15 @@ ip link set "$dev" up
 ip addr add 10.0.2.15/24 dev "$dev" 2>/dev/null || true
 
 # --- rdpprn -----------------------------------------------------------------
-insmod "$P/rdpprn.ko" || fail "insmod rdpprn.ko"
-install -m 0644 "$P/70-rdpprn.rules" /etc/udev/rules.d/70-rdpprn.rules
-udevadm control --reload
-install -d -m 0755 /etc/rdpprn /run/rdpprn
+install -d -m 0755 /etc/rdpprn
 cat >/etc/rdpprn/rdpprnd.conf <<'EOF'
 # chansrv runs as the session's user: let users hand over their own
 # sessions (never another uid's), a few at a time
 user_sessions = yes
 max_user_sessions = 4
 EOF
-setsid "$P/bin/rdpprnd" --listen /run/rdpprn/rdpprnd.sock \
-	--config /etc/rdpprn/rdpprnd.conf --foreground --log stderr \
-	--verbose </dev/null >/var/log/rdpprnd.log 2>&1 &
-i=0
-until [ -S /run/rdpprn/rdpprnd.sock ]; do
-	[ $i -lt 100 ] || fail "rdpprnd did not listen: $(cat /var/log/rdpprnd.log)"
-	sleep 0.1
-	i=$((i + 1))
-done
-
-# --- users ------------------------------------------------------------------
-for up in "$@"; do
-	u=${up%%:*}
-	id "$u" >/dev/null 2>&1 || useradd -m -s /bin/sh "$u"
-	echo "$up" | chpasswd
-done
+rdpprn_up /etc/rdpprn/rdpprnd.conf
+users_add "$@"
 
 # --- xrdp -------------------------------------------------------------------
 tar -C / -xzf "$P/xrdp-root.tar.gz" || fail "unpacking xrdp"
@@ -99,4 +79,8 @@ until grep -q ':0D3D ' /proc/net/tcp /proc/net/tcp6 2>/dev/null; do
 	sleep 0.1
 	i=$((i + 1))
 done
+
+# --- CUPS -------------------------------------------------------------------
+cups_up
+queued_up
 echo "SETUP OK"
