@@ -52,7 +52,9 @@ mv "$out"/src/*.deb "$out"/src/*.buildinfo "$out"/src/*.changes "$out/"
 changes=("$out"/rdpprn_"$version"_*.changes)
 echo "build-debs.sh: lintian ${changes[0]##*/} (log $out/lintian.log)" >&2
 rc=0
-lintian --fail-on error,warning --display-info --show-overrides \
+# No --show-overrides: with it, lintian 2.116 fails on the overridden
+# warnings too (debian/*.lintian-overrides say why each is there)
+lintian --fail-on error,warning --display-info \
 	"${changes[0]}" >"$out/lintian.log" 2>&1 || rc=$?
 cat "$out/lintian.log" >&2
 if [ "$rc" != 0 ]; then
