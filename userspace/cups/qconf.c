@@ -167,13 +167,5 @@ int rdpprn_qconf_parse(struct rdpprn_qconf *c, const char *text, size_t len,
 int rdpprn_qconf_load(struct rdpprn_qconf *c, const char *path,
 		      bool *missing, struct rdpprn_config_err *err)
 {
-	int ret;
-
-	*missing = false;
-	ret = rdpprn_config_parse_file(path, rdpprn_qconf_key, c, err);
-	if (ret == -ENOENT) {
-		*missing = true;
-		return 0;
-	}
-	return ret;
+	return rdpprn_config_load(path, rdpprn_qconf_key, c, missing, err);
 }

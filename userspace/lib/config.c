@@ -132,6 +132,15 @@ int rdpprn_config_parse_file(const char *path, rdpprn_config_cb cb,
 	return ret;
 }
 
+int rdpprn_config_load(const char *path, rdpprn_config_cb cb, void *ctx,
+		       bool *missing, struct rdpprn_config_err *err)
+{
+	int ret = rdpprn_config_parse_file(path, cb, ctx, err);
+
+	*missing = ret == -ENOENT;
+	return *missing ? 0 : ret;
+}
+
 int rdpprn_config_bool(const char *value, bool *b)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };

@@ -43,6 +43,13 @@ int rdpprn_config_parse(const char *text, size_t len, rdpprn_config_cb cb,
 int rdpprn_config_parse_file(const char *path, rdpprn_config_cb cb,
 			     void *ctx, struct rdpprn_config_err *err);
 
+/*
+ * Parse a file that may be missing: then *@missing is set, nothing is
+ * parsed (the caller's defaults stand) and 0 is returned.
+ */
+int rdpprn_config_load(const char *path, rdpprn_config_cb cb, void *ctx,
+		       bool *missing, struct rdpprn_config_err *err);
+
 /* yes/no, true/false, on/off, 1/0 */
 int rdpprn_config_bool(const char *value, bool *b);
 

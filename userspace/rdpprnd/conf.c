@@ -124,15 +124,7 @@ int rdpprnd_config_parse(struct rdpprnd_config *c, const char *text,
 int rdpprnd_config_load(struct rdpprnd_config *c, const char *path,
 			bool *missing, struct rdpprn_config_err *err)
 {
-	int ret;
-
-	*missing = false;
-	ret = rdpprn_config_parse_file(path, rdpprnd_config_key, c, err);
-	if (ret == -ENOENT) {
-		*missing = true;
-		return 0;
-	}
-	return ret;
+	return rdpprn_config_load(path, rdpprnd_config_key, c, missing, err);
 }
 
 void rdpprnd_config_log(const struct rdpprnd_config *c, const char *path)
