@@ -4,7 +4,8 @@
  *
  * open() starts a print job, write() queues its bytes, close() waits for
  * the client to take them all and reports whether it did (through
- * ->flush), and the last close ends the job. Reading is not supported:
+ * ->flush), and the last close ends the job. An ioctl before the first
+ * write says the data is XPS. Reading is not supported:
  * printer redirection carries data one way.
  */
 #include <linux/cred.h>
@@ -13,6 +14,7 @@
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/uaccess.h>
 
 #include "rdpprn.h"
 
@@ -128,6 +130,21 @@ static int rdpprn_fsync(struct file *file, loff_t start, loff_t end,
 	return rdpprn_job_drain(file->private_data, TASK_INTERRUPTIBLE);
 }
 
+static long rdpprn_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	u32 format;
+
+	switch (cmd) {
+	case RDPPRN_IOC_SET_FORMAT:
+		if (get_user(format, (u32 __user *)arg))
+			return -EFAULT;
+		return rdpprn_job_set_format(file->private_data, format);
+	default:
+		return -ENOTTY;
+	}
+}
+
 static int rdpprn_release(struct inode *inode, struct file *file)
 {
 	rdpprn_job_release(file->private_data);
@@ -141,5 +158,7 @@ const struct file_operations rdpprn_fops = {
 	.poll = rdpprn_poll,
 	.flush = rdpprn_flush,
 	.fsync = rdpprn_fsync,
+	.unlocked_ioctl = rdpprn_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.release = rdpprn_release,
 };

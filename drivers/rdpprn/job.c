@@ -454,6 +454,30 @@ err:
 	return ret;
 }
 
+/*
+ * DR_PRN_USING_XPS switches the client's printer to XPS for what follows.
+ * It has no answer, so it needs no CompletionId; the client handles PDUs
+ * in order, so sending it before the first write request is enough.
+ */
+static int rdpprn_send_using_xps(struct rdpprn_job *job)
+{
+	struct rdpdr_using_xps x = {
+		.printer_id = job->pdev->device_id,
+	};
+	u8 buf[RDPDR_USING_XPS_SIZE];
+	struct kvec iov = { .iov_base = buf };
+	int len, ret;
+
+	len = rdpdr_build_using_xps(buf, sizeof(buf), &x);
+	if (WARN_ON_ONCE(len < 0))
+		return -EINVAL;
+	iov.iov_len = len;
+	ret = rdpprn_session_send(job->s, &iov, 1);
+	if (!ret)
+		job->format_sent = true;
+	return ret;
+}
+
 static void rdpprn_job_kick(struct rdpprn_job *job)
 {
 	mod_delayed_work(system_wq, &job->tx_work, 0);
@@ -495,7 +519,10 @@ static void rdpprn_job_tx(struct rdpprn_job *job)
 	lockdep_assert_held(&job->s->lock);
 	while (job->state == RDPPRN_JOB_OPEN && !job->error &&
 	       job->inflight < window && rdpprn_ring_unsent(&job->ring)) {
-		ret = rdpprn_send_write(job);
+		if (job->format == RDPPRN_FORMAT_XPS && !job->format_sent)
+			ret = rdpprn_send_using_xps(job);
+		else
+			ret = rdpprn_send_write(job);
 		if (rdpprn_send_transient(ret)) {
 			rdpprn_job_stall(job);
 			break;
@@ -1170,6 +1197,42 @@ ssize_t rdpprn_job_write(struct rdpprn_job *job, struct iov_iter *from,
 	return done ? done : ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_write);
+
+/**
+ * rdpprn_job_set_format() - say what the job's data is, before any of it
+ * @job: job
+ * @format: &enum rdpprn_format
+ *
+ * The client must hear of XPS before the first write request, and a
+ * request may leave as soon as write() has queued a byte. So the format
+ * can change only while the ring has never held data; a later call is
+ * -EBUSY even when it would change nothing, so that a caller that set it
+ * too late learns so whatever the timing.
+ *
+ * Return: 0, -EINVAL for an unknown format, -EOPNOTSUPP for XPS on a
+ * printer that did not announce it, -EBUSY once data was written, or the
+ * job's error.
+ */
+int rdpprn_job_set_format(struct rdpprn_job *job, u32 format)
+{
+	struct rdpprn_session *s = job->s;
+	int ret;
+
+	if (format > RDPPRN_FORMAT_XPS)
+		return -EINVAL;
+	if (format == RDPPRN_FORMAT_XPS &&
+	    !(job->pdev->flags & RDPDR_PRINTER_ANNOUNCE_FLAG_XPSFORMAT))
+		return -EOPNOTSUPP;
+	mutex_lock(&s->lock);
+	ret = rdpprn_job_status(job);
+	if (!ret && job->ring.head)
+		ret = -EBUSY;
+	if (!ret)
+		job->format = format;
+	mutex_unlock(&s->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(rdpprn_job_set_format);
 
 static bool rdpprn_job_drained(struct rdpprn_job *job)
 {

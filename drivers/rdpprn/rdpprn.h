@@ -312,6 +312,8 @@ int rdpprn_cache_send(struct rdpprn_session *s, u32 device_id, u32 event,
  *	close() that committed it
  * @progress: jiffies of the last answer or send
  * @pid: process that opened the job
+ * @format: &enum rdpprn_format, set before the first write
+ * @format_sent: DR_PRN_USING_XPS went out (for %RDPPRN_FORMAT_XPS)
  *
  * Everything except @ring.buf contents, @wq and @write_lock is under
  * session->lock; waiters read @state, @error and the ring counters with
@@ -340,6 +342,8 @@ struct rdpprn_job {
 	struct work_struct release_work;
 	unsigned long progress;
 	pid_t pid;
+	u32 format;
+	bool format_sent;
 };
 
 /**
@@ -377,6 +381,7 @@ int rdpprn_job_close(struct rdpprn_job *job, unsigned int state);
 void rdpprn_job_release(struct rdpprn_job *job);
 ssize_t rdpprn_job_write(struct rdpprn_job *job, struct iov_iter *from,
 			 bool nonblock);
+int rdpprn_job_set_format(struct rdpprn_job *job, u32 format);
 int rdpprn_job_drain(struct rdpprn_job *job, unsigned int state);
 __poll_t rdpprn_job_poll_mask(struct rdpprn_job *job);
 int rdpprn_job_completion(struct rdpprn_session *s, const u8 *pdu,

@@ -430,6 +430,7 @@ static void rdpprn_announce_refused_test(struct kunit *test)
 /* ---- a job, the client played by the test ---------------------------------------- */
 
 struct rdpprn_opener {
+	u32 flags;		/* announce flags of rdpprn_add_printer() */
 	struct rdpprn_device *pdev;
 	struct rdpprn_job *job;
 	struct completion done;
@@ -602,7 +603,7 @@ static void rdpprn_add_printer(struct kunit *test, struct rdpprn_fixture *f,
 	u8 *buf = rdpprn_kbuf(test);
 	size_t len;
 
-	len = rdpprn_put_printer(buf, RDPPRN_KBUF, id, "PRN1", "Job", 0);
+	len = rdpprn_put_printer(buf, RDPPRN_KBUF, id, "PRN1", "Job", o->flags);
 	KUNIT_ASSERT_EQ(test, rdpprn_rx(f, buf, len), 0);
 	o->pdev = xa_load(&f->s->devices, id);
 	KUNIT_ASSERT_NOT_NULL(test, o->pdev);
@@ -853,6 +854,89 @@ static void rdpprn_write_chain_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.ret, 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&o.pdev->bytes), (s64)size);
 	rdpprn_job_release(o.job);
+}
+
+/* Release @o's job: its close request goes out and is answered. */
+static void rdpprn_end_job(struct kunit *test, struct rdpprn_fixture *f,
+			   struct rdpprn_opener *o)
+{
+	unsigned int n = READ_ONCE(f->cap.n);
+	const u8 *pdu;
+	size_t len;
+
+	reinit_completion(&o->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rdpprn_closer_fn, o,
+						    "rdpprn-kunit-close")));
+	pdu = rdpprn_cap_wait(f, n, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_EXPECT_EQ(test, len, (size_t)RDPDR_CLOSE_REQ_SIZE);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 0, 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o->done, 2 * HZ));
+}
+
+/*
+ * XPS: DR_PRN_USING_XPS goes out once, before the job's first write
+ * request; the format is fixed from the first write() on, and only a
+ * printer announced with XPSFORMAT takes XPS.
+ */
+static void rdpprn_xps_test(struct kunit *test)
+{
+	struct rdpprn_fixture *f = test->priv;
+	struct rdpprn_opener o = { .flags = RDPDR_PRINTER_ANNOUNCE_FLAG_XPSFORMAT };
+	struct rdpprn_opener plain = {};
+	struct rdpdr_using_xps x;
+	struct rdpdr_write_req wr;
+	struct rdpdr_err err;
+	static const u8 data[] = "<xps/>";
+	const u8 *pdu;
+	unsigned int n;
+	size_t len;
+
+	rdpprn_start_job(test, f, &o, 12, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(o.job));
+	KUNIT_EXPECT_EQ(test, rdpprn_job_set_format(o.job, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_set_format(o.job, RDPPRN_FORMAT_XPS),
+			0);
+	n = READ_ONCE(f->cap.n);
+	KUNIT_EXPECT_EQ(test, rdpprn_kwrite(o.job, data, sizeof(data)),
+			(ssize_t)sizeof(data));
+	pdu = rdpprn_cap_wait(f, n, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_using_xps(pdu, len, &x, &err), 0);
+	KUNIT_EXPECT_EQ(test, x.printer_id, 12U);
+	pdu = rdpprn_cap_wait(f, n + 1, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_write_req(pdu, len, &wr, &err), 0);
+	KUNIT_EXPECT_EQ(test, wr.length, (u32)sizeof(data));
+
+	/* Too late: data went out in the format already chosen. */
+	KUNIT_EXPECT_EQ(test, rdpprn_job_set_format(o.job,
+						    RDPPRN_FORMAT_NATIVE),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_set_format(o.job, RDPPRN_FORMAT_XPS),
+			-EBUSY);
+
+	/* Later chunks come without another USING_XPS. */
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, 2, 0);
+	pdu = rdpprn_cap_wait(f, n + 2, &len);
+	KUNIT_ASSERT_NOT_NULL(test, pdu);
+	KUNIT_ASSERT_EQ(test, rdpdr_parse_write_req(pdu, len, &wr, &err), 0);
+	KUNIT_EXPECT_EQ(test, wr.length, (u32)sizeof(data) - 2);
+	rdpprn_answer(test, f, pdu, len, STATUS_SUCCESS, sizeof(data) - 2, 0);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_drain(o.job, TASK_INTERRUPTIBLE), 0);
+
+	rdpprn_end_job(test, f, &o);
+
+	/* A printer without XPSFORMAT refuses XPS, and keeps its job. */
+	rdpprn_start_job(test, f, &plain, 13, STATUS_SUCCESS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(plain.job));
+	KUNIT_EXPECT_EQ(test, rdpprn_job_set_format(plain.job,
+						    RDPPRN_FORMAT_XPS),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, rdpprn_job_set_format(plain.job,
+						    RDPPRN_FORMAT_NATIVE), 0);
+	KUNIT_EXPECT_EQ(test, plain.job->error, 0);
+	rdpprn_end_job(test, f, &plain);
 }
 
 /* Orphans: at most max_orphans, forgotten after io_timeout. */
@@ -1291,6 +1375,7 @@ static struct kunit_case rdpprn_session_cases[] = {
 	KUNIT_CASE(rdpprn_announce_reply_unsendable_test),
 	KUNIT_CASE(rdpprn_write_stall_test),
 	KUNIT_CASE(rdpprn_write_chain_test),
+	KUNIT_CASE(rdpprn_xps_test),
 	KUNIT_CASE(rdpprn_orphan_limit_test),
 	KUNIT_CASE(rdpprn_orphan_close_retry_test),
 	KUNIT_CASE(rdpprn_reannounce_other_type_test),

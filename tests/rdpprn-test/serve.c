@@ -76,6 +76,7 @@ struct srv_opts {
 struct srv_dev {
 	u32 id;
 	bool printer;
+	bool xps;
 	unsigned int replies;
 	u32 status;
 	bool removed;
@@ -440,6 +441,23 @@ static void srv_reply(struct srv *s, const u8 *buf, size_t len)
 	dev->status = r.result_code;
 }
 
+static void srv_using_xps(struct srv *s, const u8 *pdu, size_t len)
+{
+	struct rdpdr_using_xps x;
+	struct rdpdr_err err;
+	struct srv_dev *dev;
+	const char *bad;
+
+	if (rdpdr_parse_using_xps(pdu, len, &x, &err)) {
+		srv_violation(s, "unparsable DR_PRN_USING_XPS (%s)", err.reason);
+		return;
+	}
+	dev = srv_dev(s, x.printer_id);
+	bad = rdpprn_jobs_using_xps(&s->jobs, x.printer_id, dev && dev->xps);
+	if (bad)
+		srv_violation(s, "%s (printer %u)", bad, x.printer_id);
+}
+
 static void srv_pdu(struct srv *s, struct rpt_pdu *p)
 {
 	struct rdpdr_ioreq io;
@@ -455,6 +473,8 @@ static void srv_pdu(struct srv *s, struct rpt_pdu *p)
 	}
 	if (hdr.component == RDPDR_CTYP_PRN) {
 		printf("PRN packet=0x%04x len=%zu\n", hdr.packet_id, p->len);
+		if (hdr.packet_id == PAKID_PRN_USING_XPS)
+			srv_using_xps(s, p->data, p->len);
 		return;
 	}
 	if (hdr.component != RDPDR_CTYP_CORE) {
@@ -566,11 +586,16 @@ static int srv_add_entries(struct srv *s, const u8 *pdu, size_t len)
 	}
 	rdpdr_devlist_iter_init(&it, &dl);
 	while (rdpdr_devlist_next(&it, &d)) {
+		struct srv_dev *dev;
+		struct rdpdr_printer p;
+
 		if (s->ndevs == SRV_MAX_DEVS)
 			return -E2BIG;
-		s->devs[s->ndevs].id = d.device_id;
-		s->devs[s->ndevs].printer = d.device_type == RDPDR_DTYP_PRINT;
-		s->ndevs++;
+		dev = &s->devs[s->ndevs++];
+		dev->id = d.device_id;
+		dev->printer = d.device_type == RDPDR_DTYP_PRINT;
+		dev->xps = dev->printer && !rdpdr_parse_printer(&d, &p, &err) &&
+			   (p.flags & RDPDR_PRINTER_ANNOUNCE_FLAG_XPSFORMAT);
 	}
 	return 0;
 }

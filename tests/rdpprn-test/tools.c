@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "rdpprn_test.h"
@@ -56,12 +57,27 @@ static const struct option wf_longopts[] = {
 	{ "no-fsync", no_argument, NULL, 'F' },
 	{ "nonblock", no_argument, NULL, 'n' },
 	{ "pause-ms", required_argument, NULL, 'p' },
+	{ "xps", no_argument, NULL, 'x' },
+	{ "xps-late", no_argument, NULL, 'X' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * --xps sets the job's format to XPS right after open(), --xps-late after
+ * the first chunk was written; a FORMAT line after the RESULT line says
+ * how the ioctl went (xps=OK, xps=EOPNOTSUPP, xps=EBUSY, ...).
+ */
+static int tool_set_xps(int fd)
+{
+	__u32 format = RDPPRN_FORMAT_XPS;
+
+	return ioctl(fd, RDPPRN_IOC_SET_FORMAT, &format) ? errno : 0;
+}
 
 int rpt_cmd_write_file(int argc, char **argv)
 {
 	int open_err = 0, write_err = 0, fsync_err = 0, close_err = 0;
+	int xps = 0, xps_err = 0;	/* 1: before the first write, 2: after */
 	bool do_fsync = true, nonblock = false, failed;
 	unsigned int pause_ms = 0, eagain = 0;
 	u64 chunk = TOOL_BUF, total = 0;
@@ -71,7 +87,7 @@ int rpt_cmd_write_file(int argc, char **argv)
 	u8 *buf;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:Fnp:", wf_longopts,
+	while ((c = getopt_long(argc, argv, "c:Fnp:xX", wf_longopts,
 				NULL)) != -1) {
 		u64 v = 0;
 
@@ -91,6 +107,12 @@ int rpt_cmd_write_file(int argc, char **argv)
 			if (rdpprn_parse_u64(optarg, &v))
 				rpt_die("write-file: bad --pause-ms");
 			pause_ms = (unsigned int)v;
+			break;
+		case 'x':
+			xps = 1;
+			break;
+		case 'X':
+			xps = 2;
 			break;
 		default:
 			rpt_die("write-file: see --help");
@@ -112,6 +134,8 @@ int rpt_cmd_write_file(int argc, char **argv)
 		open_err = errno;
 		goto report;
 	}
+	if (xps == 1)
+		xps_err = tool_set_xps(fd);
 	for (;;) {
 		ssize_t n = read(in, buf, chunk);
 
@@ -126,6 +150,8 @@ int rpt_cmd_write_file(int argc, char **argv)
 		if (write_err)
 			break;
 		total += n;
+		if (xps == 2 && total == (u64)n)
+			xps_err = tool_set_xps(fd);
 		if (pause_ms)
 			rpt_sleep_ms(pause_ms);
 	}
@@ -145,6 +171,8 @@ report:
 	       (unsigned long long)total, eagain,
 	       (unsigned long long)t_open, (unsigned long long)t_close,
 	       (unsigned long long)(rdpprn_now_ms() - t0));
+	if (xps)
+		printf("FORMAT xps=%s\n", tool_call(xps_err, !open_err));
 	free(buf);
 	return failed ? 1 : 0;
 }

@@ -86,6 +86,31 @@ check file-newest-session "bytes went elsewhere" cmp -s job.bin dev/rdpprn1
 check file-older-untouched "older session written" test ! -s dev/rdpprn0
 check file-state "no STATE: -offline-report" has file.err 'STATE: -offline-report'
 
+# XPS: to a printer without XPSFORMAT it goes as it is, with a warning; to
+# an XPS printer the backend asks for XPS with the ioctl, which a regular
+# file refuses (ENOTTY, as an rdpprn.ko without it would): the job fails
+# before any data; data a filter turned into PDF is not XPS
+: >dev/rdpprn1
+CONTENT_TYPE=application/oxps run xps-plain "$uri" "$me" job.bin
+check xps-plain-exit "exit $(cat xps-plain.rc): $(cat xps-plain.err)" \
+	rc_is xps-plain 0
+check xps-plain-warns "$(cat xps-plain.err)" has xps-plain.err \
+	'WARNING: rdpprn: XPS data, but the client.s printer does not take XPS'
+check xps-plain-bytes "XPS job differs" cmp -s job.bin dev/rdpprn1
+echo 1 >sys/rdpprn1/xps
+: >dev/rdpprn1
+CONTENT_TYPE=application/vnd.ms-xpsdocument run xps-notty "$uri" "$me" job.bin
+check xps-notty-exit "exit $(cat xps-notty.rc)" rc_is xps-notty 1
+check xps-notty-message "$(cat xps-notty.err)" has xps-notty.err \
+	'ERROR: rdpprn: cannot send the job as XPS.*Inappropriate ioctl'
+check xps-notty-no-data "data sent" test ! -s dev/rdpprn1
+CONTENT_TYPE=application/oxps FINAL_CONTENT_TYPE=application/pdf \
+	run xps-filtered "$uri" "$me" job.bin
+check xps-filtered-exit "exit $(cat xps-filtered.rc)" rc_is xps-filtered 0
+check xps-filtered-native "$(cat xps-filtered.err)" \
+	bash -c "! grep -q XPS xps-filtered.err"
+rm sys/rdpprn1/xps
+
 : >dev/rdpprn1
 DEVICE_URI=$uri "$backend" 42 "$me" title 3 '' job.bin 2>copies.err
 check file-copies "3 copies are not 3x the bytes" \

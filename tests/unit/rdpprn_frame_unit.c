@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "rdpprn_job.h"
 #include "rdpprn_sha256.h"
 #include "rdpprn_stream.h"
 
@@ -498,6 +499,28 @@ static void hex_decode(void **state)
 	assert_int_equal(rdpprn_hex_decode("724", 3, &b, &n), -EINVAL);
 }
 
+/* The simulated clients' check of DR_PRN_USING_XPS order (rdpprn_job.h) */
+static void jobs_using_xps(void **state)
+{
+	struct rdpprn_jobs t;
+	struct rdpprn_job *job;
+	FILE *out = fopen("/dev/null", "w");
+
+	assert_non_null(out);
+	rdpprn_jobs_init(&t, out, NULL, 1);
+	assert_non_null(rdpprn_jobs_using_xps(&t, 4, true));	/* no job */
+	job = rdpprn_job_new(&t, sizeof(*job), 4, 0);
+	assert_non_null(rdpprn_jobs_using_xps(&t, 4, false));	/* not XPS */
+	assert_false(job->xps);
+	assert_non_null(rdpprn_jobs_using_xps(&t, 5, true));	/* other dev */
+	assert_null(rdpprn_jobs_using_xps(&t, 4, true));
+	assert_true(job->xps);
+	job->writes = 1;
+	assert_non_null(rdpprn_jobs_using_xps(&t, 4, true));	/* too late */
+	rdpprn_job_end(&t, job, "closed");
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +541,7 @@ int main(void)
 		cmocka_unit_test(utf8_and_escape),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(hex_decode),
+		cmocka_unit_test(jobs_using_xps),
 	};
 
 	/* outq_epipe writes to a closed socket, as rdpprnd may */

@@ -20,11 +20,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cups/backend.h>
+
+#include <linux/rdpprn.h>
 
 #include "rdpprn_cups.h"
 
@@ -264,6 +267,56 @@ static int rdpprn_open_node(const char *dev, const struct rdpprn_printer *p)
 	return fd;
 }
 
+/*
+ * Whether the data reaching the backend is XPS: FINAL_CONTENT_TYPE when a
+ * filter chain ran, else (a raw queue) the document's own CONTENT_TYPE.
+ */
+static bool rdpprn_data_is_xps(void)
+{
+	static const char *const xps[] = {
+		"application/oxps", "application/vnd.ms-xpsdocument",
+	};
+	const char *type = getenv("FINAL_CONTENT_TYPE");
+	size_t i;
+
+	if (!type || !strncmp(type, "printer/", 8) ||
+	    !strcmp(type, "application/vnd.cups-raw"))
+		type = getenv("CONTENT_TYPE");
+	for (i = 0; type && i < ARRAY_SIZE(xps); i++)
+		if (!strcasecmp(type, xps[i]))
+			return true;
+	return false;
+}
+
+/*
+ * An XPS job goes to an XPS-capable printer as XPS: the kernel then sends
+ * the client DR_PRN_USING_XPS before the first write. A printer without
+ * XPSFORMAT gets the bytes as they are, which is what it would get from
+ * any other backend; the log says so.
+ */
+static int rdpprn_set_format(int fd, const char *sysfs,
+			     const struct rdpprn_printer *p)
+{
+	__u32 format = RDPPRN_FORMAT_XPS;
+	char *dir, *flag = NULL;
+	bool xps;
+
+	if (!rdpprn_data_is_xps())
+		return 0;
+	if (asprintf(&dir, "%s/%s", sysfs, p->devname) < 0)
+		return -ENOMEM;
+	xps = !rdpprn_read_attr(dir, "xps", &flag) && !strcmp(flag, "1");
+	free(flag);
+	free(dir);
+	if (!xps) {
+		fprintf(stderr,
+			"WARNING: rdpprn: XPS data, but the client's printer does not take XPS; sent as it is\n");
+		return 0;
+	}
+	fprintf(stderr, "INFO: rdpprn: sending XPS\n");
+	return ioctl(fd, RDPPRN_IOC_SET_FORMAT, &format) ? -errno : 0;
+}
+
 /* The printer @uri means now, or an exit code (> 0) why there is none. */
 static int rdpprn_find(const char *sysfs, const struct rdpprn_uri *u,
 		       uid_t uid, const char *uri, struct rdpprn_printer *out)
@@ -317,6 +370,12 @@ static int rdpprn_job(int in, unsigned int copies, const char *uri,
 	if (ret) {
 		close(fd);
 		ret = rdpprn_fail(RDPPRN_STAGE_RESOLVE, 0, uri);
+		goto out;
+	}
+	ret = rdpprn_set_format(fd, sysfs, &p);
+	if (ret) {
+		close(fd);
+		ret = rdpprn_fail(RDPPRN_STAGE_FORMAT, ret, uri);
 		goto out;
 	}
 	ret = rdpprn_send(in, fd, copies, uri);

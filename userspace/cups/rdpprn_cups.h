@@ -91,6 +91,7 @@ void rdpprn_uri_free(struct rdpprn_uri *uri);
 int rdpprn_parse_uint(const char *s, unsigned int *v);
 
 /* resolve.c */
+int rdpprn_read_attr(const char *dir, const char *name, char **out);
 int rdpprn_read_printer(const char *sysfs, const char *devname,
 			struct rdpprn_printer *p);
 int rdpprn_scan(const char *sysfs, struct rdpprn_printer **list,
@@ -111,6 +112,7 @@ enum rdpprn_stage {
 	RDPPRN_STAGE_INPUT,	/* the job's file cannot be read */
 	RDPPRN_STAGE_SETUP,	/* privileges cannot be dropped */
 	RDPPRN_STAGE_OPEN,	/* open() of the node: the create */
+	RDPPRN_STAGE_FORMAT,	/* the XPS ioctl, before any data */
 	RDPPRN_STAGE_DATA,	/* write(), fsync(), close() */
 	RDPPRN_STAGE_CANCEL,	/* SIGTERM: CUPS cancelled the job */
 };

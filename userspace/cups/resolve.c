@@ -20,11 +20,16 @@
 
 #include "rdpprn_cups.h"
 
-/*
- * Reads @dir/@name into a new string without its last newline (sysfs
- * adds one). Longer than RDPPRN_CUPS_NAME_MAX is -EFBIG.
+/**
+ * rdpprn_read_attr() - read a sysfs attribute of a device
+ * @dir: the device's directory
+ * @name: the attribute
+ * @out: a new string without its last newline (sysfs adds one)
+ *
+ * Return: 0, -EFBIG when longer than RDPPRN_CUPS_NAME_MAX, -EINVAL for a
+ * NUL inside, or -errno.
  */
-static int rdpprn_read_attr(const char *dir, const char *name, char **out)
+int rdpprn_read_attr(const char *dir, const char *name, char **out)
 {
 	char *path, *buf;
 	ssize_t n;

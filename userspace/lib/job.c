@@ -72,14 +72,48 @@ struct rdpprn_job *rdpprn_job_find(const struct rdpprn_jobs *t, u32 dev,
 	return NULL;
 }
 
-bool rdpprn_jobs_busy(const struct rdpprn_jobs *t, u32 dev)
+static struct rdpprn_job *rdpprn_job_on(const struct rdpprn_jobs *t, u32 dev)
 {
-	const struct rdpprn_job *j;
+	struct rdpprn_job *j;
 
 	for (j = t->head; j; j = j->next)
 		if (j->dev == dev)
-			return true;
-	return false;
+			return j;
+	return NULL;
+}
+
+bool rdpprn_jobs_busy(const struct rdpprn_jobs *t, u32 dev)
+{
+	return rdpprn_job_on(t, dev);
+}
+
+/**
+ * rdpprn_jobs_using_xps() - a DR_PRN_USING_XPS arrived for printer @dev
+ * @t: the table
+ * @dev: its PrinterId
+ * @xps_printer: @dev was announced with RDPDR_PRINTER_ANNOUNCE_FLAG_XPSFORMAT
+ *
+ * [MS-RDPEPC] wants it only for printers that take XPS, and before the
+ * first XPS write. A server sends it once a job's FileId is open, so it
+ * is out of order with no job open on @dev or after the job's first
+ * write request. In order, the job is marked XPS (format=xps in its JOB
+ * line).
+ *
+ * Return: NULL, or what is wrong, for a VIOLATION line.
+ */
+const char *rdpprn_jobs_using_xps(struct rdpprn_jobs *t, u32 dev,
+				  bool xps_printer)
+{
+	struct rdpprn_job *job = rdpprn_job_on(t, dev);
+
+	if (!xps_printer)
+		return "DR_PRN_USING_XPS for a printer announced without XPSFORMAT";
+	if (!job)
+		return "DR_PRN_USING_XPS with no job open on the printer";
+	if (job->writes)
+		return "DR_PRN_USING_XPS after the job's first write request";
+	job->xps = true;
+	return NULL;
 }
 
 /**
@@ -116,6 +150,8 @@ void rdpprn_job_end(struct rdpprn_jobs *t, struct rdpprn_job *job,
 	fprintf(t->out, "JOB dev=%u file=%u bytes=%llu sha256=%s status=%s writes=%llu",
 		job->dev, job->file_id, (unsigned long long)job->bytes, hex,
 		status, (unsigned long long)job->writes);
+	if (job->xps)
+		fputs(" format=xps", t->out);
 	if (job->fd >= 0) {
 		close(job->fd);
 		fprintf(t->out, " out=%s", job->path);

@@ -6,7 +6,7 @@
  * bytes, and the JOB line that reports a job when it ends:
  *
  *   JOB dev=<id> file=<fileid> bytes=<n> sha256=<hex> status=<s>
- *       writes=<n>[ out=<path>]
+ *       writes=<n>[ format=xps][ out=<path>]
  *
  * The tests compare the hash with sha256sum of what they printed, so the
  * line's format is an interface: change it only together with them.
@@ -29,6 +29,7 @@
  * @writes_ok: writes that accepted data
  * @zeros: writes answered with Length 0
  * @write_failed: a write was answered with an error status
+ * @xps: DR_PRN_USING_XPS came before the first write
  * @sha: hash of the bytes accepted
  * @fd: file the bytes go to (see rdpprn_jobs_init()), or -1
  * @path: its name
@@ -45,6 +46,7 @@ struct rdpprn_job {
 	u64 writes_ok;
 	u32 zeros;
 	bool write_failed;
+	bool xps;
 	struct rdpprn_sha256 sha;
 	int fd;
 	char path[512];
@@ -74,6 +76,8 @@ struct rdpprn_job *rdpprn_job_find(const struct rdpprn_jobs *t, u32 dev,
 				   u32 file_id);
 /* @dev has an open job. */
 bool rdpprn_jobs_busy(const struct rdpprn_jobs *t, u32 dev);
+const char *rdpprn_jobs_using_xps(struct rdpprn_jobs *t, u32 dev,
+				  bool xps_printer);
 void rdpprn_job_take(struct rdpprn_job *job, const void *data, u32 len);
 void rdpprn_job_end(struct rdpprn_jobs *t, struct rdpprn_job *job,
 		    const char *status);
