@@ -528,6 +528,7 @@ static void sim_pdu(struct sim *s, const u8 *pdu, size_t len)
 		return;
 	}
 	if (hdr.component == RDPDR_CTYP_PRN) {
+		sim_cache_pdu(s, pdu, len);
 		sim_prn_pdu(s, hdr.packet_id, len);
 		return;
 	}

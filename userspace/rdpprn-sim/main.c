@@ -67,6 +67,10 @@ static const char sim_usage[] =
 "                          already received are handled); a create while\n"
 "                          the printer has a job gets FileId 0 and\n"
 "                          PRINT_QUEUE_FULL; Offset ignored; QUEUE lines\n"
+"  --cache-dir DIR         keep printer cache data (add, update, delete,\n"
+"                          rename from the server) in DIR per printer\n"
+"                          name, and announce a printer without config=\n"
+"                          with what is kept for its name\n"
 "Jobs:\n"
 "  --out DIR               store each job as DIR/job-<DeviceId>-<n>.bin\n"
 "                          (else only hash it)\n"
@@ -110,7 +114,7 @@ enum {
 	OPT_OUT, OPT_JOBS, OPT_TIMEOUT, OPT_CREATE_ST, OPT_WRITE_ST,
 	OPT_FAULT_AFTER, OPT_CLOSE_ST, OPT_SHORT, OPT_ZERO, OPT_DELAY,
 	OPT_SILENT, OPT_GARBAGE, OPT_TRUNCATED, OPT_REMOVE, OPT_DISCONNECT,
-	OPT_EXIT_READY, OPT_FQ, OPT_PROVIDER, OPT_DRIVE,
+	OPT_EXIT_READY, OPT_FQ, OPT_PROVIDER, OPT_DRIVE, OPT_CACHE,
 };
 
 static const struct option sim_opts_long[] = {
@@ -130,6 +134,7 @@ static const struct option sim_opts_long[] = {
 	{ "freerdp-quirks", no_argument, NULL, OPT_FREERDP },
 	{ "freerdp-queue", optional_argument, NULL, OPT_FQ },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "cache-dir", required_argument, NULL, OPT_CACHE },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "exit-ready", no_argument, NULL, OPT_EXIT_READY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -273,6 +278,9 @@ static bool sim_opt_session(struct sim_opts *o, int c, const char *arg)
 		break;
 	case OPT_OUT:
 		o->out_dir = arg;
+		break;
+	case OPT_CACHE:
+		o->cache_dir = arg;
 		break;
 	case OPT_JOBS:
 		o->max_jobs = (unsigned int)sim_num("--jobs", arg);
@@ -569,6 +577,9 @@ static void sim_parse(struct sim_opts *o, int argc, char **argv,
 			NULL);
 	if (o->out_dir && mkdir(o->out_dir, 0755) && errno != EEXIST)
 		sim_bad("--out", o->out_dir);
+	if (o->cache_dir && ((mkdir(o->cache_dir, 0700) && errno != EEXIST) ||
+			     sim_cache_load(o)))
+		sim_bad("--cache-dir", o->cache_dir);
 }
 
 /*

@@ -10,6 +10,7 @@
  *   spec.c    printer specs (--printer, --printers FILE) and the announce
  *   client.c  the client side of the rdpdr handshake and the announce
  *   io.c      print jobs: create/write/close answers, fault injection
+ *   cache.c   printer cache data kept per printer name (--cache-dir)
  *
  * client.c and io.c do no I/O of their own: they get frames through
  * sim_frame() and send through struct sim's @send, so the unit tests
@@ -22,6 +23,9 @@
 
 #include "rdpprn_frame.h"
 #include "rdpprn_job.h"
+
+/* CachedPrinterConfigData read from a file (config=, --cache-dir) */
+#define SIM_CONFIG_MAX		(1024 * 1024)
 
 #define SIM_SILENT_CREATE	0x1
 #define SIM_SILENT_WRITE	0x2
@@ -69,6 +73,7 @@ struct sim_printer {
  *	(@provider; @drive_id its DeviceId)
  * @drive_id: see @drive
  * @out_dir: store each job in this directory
+ * @cache_dir: keep printer cache data here, per printer name
  * @minor: VersionMinor of the Client Announce Reply
  * @ext_pdu: extendedPDU of the client's GENERAL capability set
  * @freerdp: behave like FreeRDP (ioCode1 = AND of the masks, PRINTER set
@@ -115,6 +120,7 @@ struct sim_opts {
 	bool drive;
 	u32 drive_id;
 	const char *out_dir;
+	const char *cache_dir;
 	u16 minor;
 	u32 ext_pdu;
 	bool freerdp;
@@ -281,6 +287,10 @@ struct sim_dev *sim_dev(struct sim *s, u32 id);
 /* The EXIT line; returns the exit status. */
 int sim_finish(struct sim *s, const char *reason);
 void sim_free(struct sim *s);
+
+/* cache.c */
+void sim_cache_pdu(struct sim *s, const u8 *pdu, size_t len);
+int sim_cache_load(struct sim_opts *o);
 
 /* io.c */
 /* An I/O request; with --freerdp-queue it goes onto its printer's list. */

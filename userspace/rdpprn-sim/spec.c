@@ -18,8 +18,6 @@
 #include "rdpprn_log.h"
 #include "sim.h"
 
-#define SIM_CONFIG_MAX		(1024 * 1024)
-
 static const struct {
 	const char *word;
 	u32 flag;
