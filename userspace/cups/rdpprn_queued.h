@@ -12,6 +12,8 @@
  *                what to create, modify and delete (no I/O, unit-tested)
  *   ipp.c        libcups: the queues listed, added or modified, deleted
  *   lpdefault.c  a user's default printer, set as that user
+ *   qopts.c      the format of the options the client keeps for us
+ *                (CachedPrinterConfigData), a pure function (unit-tested)
  *   qconf.c      the configuration file's keys
  *
  * The agent uses the backend's sysfs scan and URIs (rdpprn_cups.h).
@@ -212,6 +214,50 @@ int rdpprn_ipp_put(struct _http_s *http, const struct rdpprn_want *w,
 int rdpprn_ipp_delete(struct _http_s *http, const char *name);
 int rdpprn_ipp_pending(struct _http_s *http, const char *name);
 const char *rdpprn_ipp_error(void);
+
+/*
+ * qopts.c: "RDPPRN-OPTIONS 1\n" then "key=value\n" lines
+ * (Documentation/cups.rst, "Options that follow the user").
+ */
+#define RDPPRN_QOPTS_MAGIC	"RDPPRN-OPTIONS"
+#define RDPPRN_QOPTS_HEADER	RDPPRN_QOPTS_MAGIC " 1"
+#define RDPPRN_QOPTS_SIZE_MAX	4096
+#define RDPPRN_QOPTS_MAX	32
+#define RDPPRN_QOPT_KEY_MAX	31
+#define RDPPRN_QOPT_VALUE_MAX	63
+
+struct rdpprn_qopt {
+	char key[RDPPRN_QOPT_KEY_MAX + 1];
+	char value[RDPPRN_QOPT_VALUE_MAX + 1];
+};
+
+/**
+ * struct rdpprn_qopts - a queue's options, sorted by key, each key once
+ * @opt: the options
+ * @n: how many
+ */
+struct rdpprn_qopts {
+	struct rdpprn_qopt opt[RDPPRN_QOPTS_MAX];
+	unsigned int n;
+};
+
+/**
+ * struct rdpprn_qopts_err - why a blob was refused
+ * @line: the line, from 1; 0 for the blob as a whole
+ * @msg: what
+ */
+struct rdpprn_qopts_err {
+	unsigned int line;
+	char msg[128];
+};
+
+bool rdpprn_qopt_known(const char *key);
+bool rdpprn_qopt_value_ok(const char *value);
+int rdpprn_qopts_add(struct rdpprn_qopts *o, const char *key,
+		     const char *value);
+int rdpprn_qopts_encode(const struct rdpprn_qopts *o, char *buf, size_t size);
+int rdpprn_qopts_decode(const void *buf, size_t len, struct rdpprn_qopts *o,
+			struct rdpprn_qopts_err *err);
 
 /* lpdefault.c */
 int rdpprn_lpdefault(const char *user, const char *queue, bool set);
