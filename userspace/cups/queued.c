@@ -6,7 +6,9 @@
  * Level-triggered: whatever woke the agent, a pass compares all printers
  * with all queues (reconcile.c). Passes run at start, shortly after any
  * notification of the rdpprn "monitor" group (printers and sessions come
- * and go; a lost notification is one more reason for a pass), on SIGHUP
+ * and go; a lost notification is one more reason for a pass), shortly
+ * after a user with a queue changes ~/.cups (options that follow the
+ * user, watch.c), on SIGHUP
  * after the configuration is read again, every 30 s in case anything
  * else was missed, and 2 s after a pass that failed (cupsd not there).
  *
@@ -160,7 +162,7 @@ static int rdpprn_qd_loop(struct rdpprn_queued *q, int sfd)
 {
 	u64 now, due = 0, wake, overruns = 0;
 	bool loud = true, hup, periodic = false;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	int ret, timeout;
 
 	rdpprn_qd_netlink(q);
@@ -188,9 +190,12 @@ static int rdpprn_qd_loop(struct rdpprn_queued *q, int sfd)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = q->nl ? rdpprn_nl_fd(q->nl) : -1;
 		pfd[1].events = POLLIN;
+		pfd[2].fd = q->st.watching ? q->st.watch_fd : -1;
+		pfd[2].events = POLLIN;
 		pfd[0].revents = 0;
 		pfd[1].revents = 0;
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
+		pfd[2].revents = 0;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
 			rdpprn_err("poll: %s", strerror(errno));
 			return 1;
 		}
@@ -215,6 +220,11 @@ static int rdpprn_qd_loop(struct rdpprn_queued *q, int sfd)
 				rdpprn_qd_netlink_close(q);
 				q->nl_retry = 0;
 			}
+		}
+		/* a user's options: a pass, but a quiet one */
+		if (pfd[2].revents && rdpprn_watch_drain(&q->st)) {
+			now = rdpprn_now_ms();
+			due = rdpprn_min(due, now + RDPPRN_QD_DEBOUNCE_MS);
 		}
 		if (q->event) {
 			q->event = false;

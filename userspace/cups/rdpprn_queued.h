@@ -11,9 +11,13 @@
  *                sanitized and made unique, the driver of each printer,
  *                what to create, modify and delete (no I/O, unit-tested)
  *   ipp.c        libcups: the queues listed, added or modified, deleted
- *   lpdefault.c  a user's default printer, set as that user
+ *   lpdefault.c  a user's lpoptions, read and written as that user: the
+ *                default printer, a queue's options
  *   qopts.c      the format of the options the client keeps for us
  *                (CachedPrinterConfigData), a pure function (unit-tested)
+ *   qcache.c     options that follow the user: applied to a new queue,
+ *                sent to the client when the user changes them
+ *   watch.c      inotify on the users' ~/.cups: a pass when they change
  *   qconf.c      the configuration file's keys
  *
  * The agent uses the backend's sysfs scan and URIs (rdpprn_cups.h).
@@ -261,6 +265,10 @@ int rdpprn_qopts_decode(const void *buf, size_t len, struct rdpprn_qopts *o,
 
 /* lpdefault.c */
 int rdpprn_lpdefault(const char *user, const char *queue, bool set);
+int rdpprn_lpoptions_apply(const char *user, const char *queue,
+			   struct rdpprn_qopts *o);
+int rdpprn_lpoptions_read(const char *user, const char *queue,
+			  struct rdpprn_qopts *o);
 
 /* reconcile.c */
 /**
@@ -271,7 +279,13 @@ int rdpprn_lpdefault(const char *user, const char *queue, bool set);
  * @kept: queues whose printer is gone, kept for their jobs (keep_jobs)
  * @kept_since: when each was first kept (CLOCK_MONOTONIC seconds)
  * @n_kept: how many
+ * @follow: printers whose options follow their user (qcache.c)
+ * @n_follow: how many
+ * @watch_fd: inotify on the users' ~/.cups (watch.c), when @watching
+ * @watching: @watch_fd is open
  */
+struct rdpprn_qfollow;
+
 struct rdpprn_qstate {
 	char **defaults;
 	size_t n_defaults;
@@ -279,10 +293,25 @@ struct rdpprn_qstate {
 	char **kept;
 	long *kept_since;
 	size_t n_kept;
+	struct rdpprn_qfollow *follow;
+	size_t n_follow;
+	int watch_fd;
+	bool watching;
 };
 
 int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 		     bool loud);
 void rdpprn_qstate_free(struct rdpprn_qstate *st);
+
+/* qcache.c */
+void rdpprn_qcache_pass(struct rdpprn_qstate *st,
+			const struct rdpprn_plan *plan, const char *sysfs);
+void rdpprn_qcache_free(struct rdpprn_qstate *st);
+
+/* watch.c */
+void rdpprn_watch_users(struct rdpprn_qstate *st, const char *const *users,
+			size_t n);
+bool rdpprn_watch_drain(struct rdpprn_qstate *st);
+void rdpprn_watch_close(struct rdpprn_qstate *st);
 
 #endif /* RDPPRN_QUEUED_H */

@@ -251,6 +251,8 @@ void rdpprn_qstate_free(struct rdpprn_qstate *st)
 		free(st->defaults[i]);
 	free(st->defaults);
 	rdpprn_kept_free(st);
+	rdpprn_qcache_free(st);
+	rdpprn_watch_close(st);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -303,6 +305,9 @@ int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 		goto out;
 	rdpprn_log_skips(&plan, printers, np, loud);
 	ret = rdpprn_apply_wants(http, &plan);
+	/* watched before the options are read: no change falls between */
+	rdpprn_watch_users(st, (const char *const *)users, np);
+	rdpprn_qcache_pass(st, &plan, rdpprn_qd_sysfs());
 	ret2 = rdpprn_apply_deletes(http, c, st, &plan, queues);
 	ret = ret ?: ret2;
 	rdpprn_dbg("pass done: %zu printers, %zu queues wanted, %zu deleted",
