@@ -41,8 +41,12 @@ struct rdpprn_qfollow {
 	struct rdpprn_qopts last;
 };
 
-/* Gives a new queue the options its client kept, if they are ours. */
-static void rdpprn_qcache_apply(const struct rdpprn_want *w,
+/*
+ * Gives a new queue the options its client kept, if they are ours.
+ * Returns false when cupsd could not take them (the queue is not there
+ * yet, or cupsd failed): the next pass tries again.
+ */
+static bool rdpprn_qcache_apply(const struct rdpprn_want *w,
 				const char *sysfs)
 {
 	const struct rdpprn_printer *p = w->printer;
@@ -52,7 +56,7 @@ static void rdpprn_qcache_apply(const struct rdpprn_want *w,
 	size_t len = 0;
 	u8 *blob = NULL;
 	char *path;
-	int ret;
+	int ret = 0;
 
 	if (asprintf(&path, "%s/%s/cached_config", sysfs, p->devname) < 0)
 		goto out;
@@ -61,8 +65,11 @@ static void rdpprn_qcache_apply(const struct rdpprn_want *w,
 		rdpprn_warn("options for %s: reading %s: %s", w->name, path,
 			    strerror(-ret));
 	free(path);
-	if (ret)
+	/* nothing to apply: only cupsd's failures are tried again */
+	if (ret) {
+		ret = 0;
 		goto out;
+	}
 	if (!len) {
 		rdpprn_dbg("options for %s: the client kept none", w->name);
 		goto out;
@@ -86,6 +93,7 @@ static void rdpprn_qcache_apply(const struct rdpprn_want *w,
 out:
 	free(o);
 	free(blob);
+	return ret != -ENOENT && ret != -EIO;
 }
 
 /* RDPPRN_CACHE_UPDATE with @o for @w's printer; 0 or -errno. */
@@ -169,8 +177,10 @@ void rdpprn_qcache_pass(struct rdpprn_qstate *st,
 	for (i = 0; i < plan->n_want; i++) {
 		w = &plan->want[i];
 		f = rdpprn_qcache_find(st, w);
-		if (!f && w->action != RDPPRN_Q_KEEP)
-			rdpprn_qcache_apply(w, sysfs);
+		/* not followed until applied: a failed create comes again */
+		if (!f && w->action != RDPPRN_Q_KEEP &&
+		    !rdpprn_qcache_apply(w, sysfs))
+			continue;
 		ret = rdpprn_lpoptions_read(w->user, w->name, cur);
 		if (ret) {
 			rdpprn_dbg("options for %s of %s: cannot read them: %s",
