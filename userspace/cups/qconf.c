@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * qconf.c - the keys of /etc/rdpprn/cups.conf: queue_name, driver,
- * universal, default_printer (Documentation/rdpprn-queued.rst).
+ * universal, default_printer, keep_jobs (Documentation/rdpprn-queued.rst);
+ * after the first "rule = NAME" every key belongs to a rule (qpolicy.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ void rdpprn_qconf_init(struct rdpprn_qconf *c)
 	c->keep_jobs = RDPPRN_KEEP_JOBS_DEFAULT;
 }
 
-static void rdpprn_qdriver_clear(struct rdpprn_qdriver *d)
+void rdpprn_qdriver_clear(struct rdpprn_qdriver *d)
 {
 	free(d->ppd);
 	free(d->pattern);
@@ -34,6 +35,7 @@ void rdpprn_qconf_free(struct rdpprn_qconf *c)
 		rdpprn_qdriver_clear(&c->drivers[i]);
 	free(c->drivers);
 	rdpprn_qdriver_clear(&c->universal);
+	rdpprn_qrules_free(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -52,8 +54,18 @@ static bool rdpprn_ppd_ok(const char *s)
 	return true;
 }
 
-static int rdpprn_qconf_driver(struct rdpprn_qconf *c, const char *value,
-			       char *msg, size_t msglen)
+/**
+ * rdpprn_qdriver_add() - a "driver = <ppd-name> <pattern>" line
+ * @drivers: the list it is added to (global or a rule's)
+ * @n_drivers: its length
+ * @value: the line's value
+ * @msg: the reason of a refusal
+ * @msglen: size of @msg
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int rdpprn_qdriver_add(struct rdpprn_qdriver **drivers, size_t *n_drivers,
+		       const char *value, char *msg, size_t msglen)
 {
 	size_t n = strcspn(value, " \t");
 	const char *pat = value + n + strspn(value + n, " \t");
@@ -72,36 +84,45 @@ static int rdpprn_qconf_driver(struct rdpprn_qconf *c, const char *value,
 		free(ppd);
 		return -EINVAL;
 	}
-	if (c->n_drivers == RDPPRN_Q_DRIVERS_MAX) {
+	if (*n_drivers == RDPPRN_Q_DRIVERS_MAX) {
 		snprintf(msg, msglen, "driver: more than %d lines",
 			 RDPPRN_Q_DRIVERS_MAX);
 		free(ppd);
 		return -EINVAL;
 	}
-	d = realloc(c->drivers, (c->n_drivers + 1) * sizeof(*d));
+	d = realloc(*drivers, (*n_drivers + 1) * sizeof(*d));
 	if (!d) {
 		free(ppd);
 		return -ENOMEM;
 	}
-	c->drivers = d;
-	d += c->n_drivers++;
+	*drivers = d;
+	d += (*n_drivers)++;
 	memset(d, 0, sizeof(*d));
 	d->ppd = ppd;
 	d->pattern = rdpprn_xstrdup(pat);
 	return 0;
 }
 
-static int rdpprn_qconf_universal(struct rdpprn_qconf *c, const char *value,
-				  char *msg, size_t msglen)
+/**
+ * rdpprn_quniversal_set() - a "universal = raw|none|<ppd-name>" line
+ * @u: the global universal driver or a rule's
+ * @value: the line's value
+ * @msg: the reason of a refusal
+ * @msglen: size of @msg
+ *
+ * Return: 0 or -EINVAL; "none" leaves @u->ppd NULL.
+ */
+int rdpprn_quniversal_set(struct rdpprn_qdriver *u, const char *value,
+			  char *msg, size_t msglen)
 {
 	if (strcmp(value, "none") && !rdpprn_ppd_ok(value)) {
 		snprintf(msg, msglen, "universal: want raw, none or a ppd-name");
 		return -EINVAL;
 	}
-	rdpprn_qdriver_clear(&c->universal);
+	rdpprn_qdriver_clear(u);
 	if (!strcmp(value, "none"))
 		return 0;
-	c->universal.ppd = rdpprn_xstrdup(value);
+	u->ppd = rdpprn_xstrdup(value);
 	return 0;
 }
 
@@ -110,6 +131,16 @@ static int rdpprn_qconf_key(void *ctx, const char *key, const char *value,
 {
 	struct rdpprn_qconf *c = ctx;
 
+	if (!strcmp(key, "rule"))
+		return rdpprn_qrule_start(c, value, msg, msglen);
+	if (c->n_rules)
+		return rdpprn_qrule_key(&c->rules[c->n_rules - 1], key, value,
+					msg, msglen);
+	if (rdpprn_qrule_is_key(key)) {
+		snprintf(msg, msglen, "%s: only in a rule (after \"rule = NAME\")",
+			 key);
+		return -EINVAL;
+	}
 	if (!strcmp(key, "queue_name")) {
 		if (rdpprn_qname_check(value, msg, msglen))
 			return -EINVAL;
@@ -118,9 +149,10 @@ static int rdpprn_qconf_key(void *ctx, const char *key, const char *value,
 		return 0;
 	}
 	if (!strcmp(key, "driver"))
-		return rdpprn_qconf_driver(c, value, msg, msglen);
+		return rdpprn_qdriver_add(&c->drivers, &c->n_drivers, value, msg,
+					  msglen);
 	if (!strcmp(key, "universal"))
-		return rdpprn_qconf_universal(c, value, msg, msglen);
+		return rdpprn_quniversal_set(&c->universal, value, msg, msglen);
 	if (!strcmp(key, "default_printer")) {
 		if (!rdpprn_config_bool(value, &c->default_printer))
 			return 0;

@@ -117,11 +117,11 @@ static int rdpprn_qd_load(const char *path, struct rdpprn_qconf *c)
 		rdpprn_qconf_free(c);
 		return ret;
 	}
-	rdpprn_info("configuration %s%s: queue_name=%s driver lines=%zu universal=%s default_printer=%s",
+	rdpprn_info("configuration %s%s: queue_name=%s driver lines=%zu universal=%s default_printer=%s rules=%zu",
 		    path, missing ? " (none: defaults)" : "",
 		    c->queue_name, c->n_drivers,
 		    c->universal.ppd ?: "none",
-		    c->default_printer ? "yes" : "no");
+		    c->default_printer ? "yes" : "no", c->n_rules);
 	return 0;
 }
 
@@ -135,6 +135,8 @@ static void rdpprn_qd_reload(struct rdpprn_queued *q)
 	}
 	rdpprn_qconf_free(&q->conf);
 	q->conf = c;
+	/* the next pass applies the new policy to the existing queues */
+	q->st.reloaded = true;
 }
 
 /* Reads the signals; false for SIGTERM and SIGINT. */

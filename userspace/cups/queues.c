@@ -400,10 +400,14 @@ static int rdpprn_queue_find(const struct rdpprn_queue *queues, size_t n,
 static int rdpprn_plan_wants(const struct rdpprn_qconf *c,
 			     const struct rdpprn_printer *printers,
 			     const size_t *order, size_t n,
-			     const char *const *users, struct rdpprn_plan *plan,
+			     const char *const *users,
+			     const struct rdpprn_qpass *pass,
+			     struct rdpprn_plan *plan,
 			     char (*bases)[RDPPRN_Q_NAME_MAX + 1])
 {
+	const struct rdpprn_qrule *rule;
 	struct rdpprn_qvars v;
+	bool forced;
 	struct rdpprn_want *w;
 	char *expanded;
 	size_t k, j, i;
@@ -417,9 +421,16 @@ static int rdpprn_plan_wants(const struct rdpprn_qconf *c,
 			plan->skip[i] = RDPPRN_Q_SKIP_USER;
 			continue;
 		}
+		rule = pass && pass->rule ? pass->rule[i] : NULL;
+		/* delete: no queue, and the one it had is nobody's: deleted */
+		if (rule && rule->action == RDPPRN_QP_DELETE) {
+			plan->skip[i] = RDPPRN_Q_SKIP_POLICY;
+			continue;
+		}
+		forced = rule && rule->default_printer == RDPPRN_QP_DEF_FORCE;
 		w = &plan->want[plan->n_want];
 		memset(w, 0, sizeof(*w));
-		w->drv = rdpprn_qdriver_pick(c, p->driver_name);
+		w->drv = rdpprn_qrule_driver(c, rule, p->driver_name);
 		if (!w->drv) {
 			plan->skip[i] = RDPPRN_Q_SKIP_DRIVER;
 			continue;
@@ -439,7 +450,7 @@ static int rdpprn_plan_wants(const struct rdpprn_qconf *c,
 			if (!strcmp(plan->want[j].uri, w->uri))
 				break;
 		if (j < plan->n_want) {
-			plan->want[j].is_default = p->is_default;
+			plan->want[j].is_default = p->is_default || forced;
 			plan->skip[i] = RDPPRN_Q_SKIP_SAME;
 			continue;
 		}
@@ -448,15 +459,18 @@ static int rdpprn_plan_wants(const struct rdpprn_qconf *c,
 		v.user = users[i];
 		v.device_id = p->device_id;
 		v.session = p->session;
-		ret = rdpprn_qname_expand(c->queue_name, &v, &expanded);
+		ret = rdpprn_qname_expand(rule && rule->queue_name ?
+					  rule->queue_name : c->queue_name,
+					  &v, &expanded);
 		if (ret)
 			return ret;
 		rdpprn_qname_sanitize(expanded, bases[plan->n_want]);
 		free(expanded);
 		w->user = users[i];
 		w->printer = p;
-		w->is_default = p->is_default;
+		w->is_default = p->is_default || forced;
 		w->queue = -1;
+		w->rule = rule;
 		rdpprn_qtext(p->printer_name, w->info, sizeof(w->info));
 		if (*p->client_name)
 			snprintf(w->location, sizeof(w->location),
@@ -558,14 +572,69 @@ static bool rdpprn_in(const char *const *names, size_t n, const char *name)
 	return false;
 }
 
+/*
+ * Whether an existing queue's printer is new to the agent: a printer
+ * (session, device) other than the one the previous pass saw under the
+ * queue's name, or the first pass of a configuration. That is when
+ * update and replace act ("on reconnect", and after a reload).
+ */
+static bool rdpprn_plan_renewed(const struct rdpprn_qpass *pass,
+				const struct rdpprn_want *w)
+{
+	size_t i;
+
+	if (pass->fresh)
+		return true;
+	for (i = 0; i < pass->n_seen; i++)
+		if (!strcasecmp(pass->seen[i].name, w->name))
+			return pass->seen[i].session != w->printer->session ||
+			       pass->seen[i].minor != w->printer->minor;
+	return true;
+}
+
+/* Whether the user's default follows the client, per the rule. */
+static bool rdpprn_plan_follows(const struct rdpprn_qconf *c,
+				const struct rdpprn_want *w)
+{
+	if (!w->rule || w->rule->default_printer == RDPPRN_QP_DEF_GLOBAL)
+		return c->default_printer;
+	return w->rule->default_printer != RDPPRN_QP_DEF_NO;
+}
+
+static bool rdpprn_want_forced(const struct rdpprn_want *w)
+{
+	return w->rule && w->rule->default_printer == RDPPRN_QP_DEF_FORCE;
+}
+
+/*
+ * A printer a rule forces as its user's default wins over the client's
+ * default, as GPP's "Set this printer as the default printer" does.
+ */
+static void rdpprn_plan_forced(struct rdpprn_plan *plan)
+{
+	size_t k, j;
+
+	for (k = 0; k < plan->n_want; k++) {
+		if (!plan->want[k].set_default ||
+		    rdpprn_want_forced(&plan->want[k]))
+			continue;
+		for (j = 0; j < plan->n_want; j++)
+			if (rdpprn_want_forced(&plan->want[j]) &&
+			    !strcmp(plan->want[j].user, plan->want[k].user))
+				plan->want[k].set_default = false;
+	}
+}
+
 /* Step 4: what to do with each want. */
 static void rdpprn_plan_actions(const struct rdpprn_qconf *c,
 				struct rdpprn_plan *plan,
 				const struct rdpprn_queue *queues,
-				const char *const *was_default, size_t n_was)
+				const char *const *was_default, size_t n_was,
+				const struct rdpprn_qpass *pass)
 {
 	const struct rdpprn_queue *q;
 	struct rdpprn_want *w;
+	bool renewed;
 	size_t k;
 
 	for (k = 0; k < plan->n_want; k++) {
@@ -594,6 +663,22 @@ static void rdpprn_plan_actions(const struct rdpprn_qconf *c,
 				    !rdpprn_eq(q->allowed, w->user) ||
 				    q->shared || !q->accepting ?
 				    RDPPRN_Q_MODIFY : RDPPRN_Q_KEEP;
+			renewed = pass && w->rule &&
+				  rdpprn_plan_renewed(pass, w);
+			/*
+			 * update: the driver is sent again, for the change
+			 * from one PPD to another that cannot be seen;
+			 * replace: the queue is made anew, without the
+			 * options it had.
+			 */
+			if (renewed && w->rule->action == RDPPRN_QP_UPDATE) {
+				w->set_driver = true;
+				w->action = RDPPRN_Q_MODIFY;
+			} else if (renewed &&
+				   w->rule->action == RDPPRN_QP_REPLACE) {
+				w->set_driver = true;
+				w->action = RDPPRN_Q_REPLACE;
+			}
 		}
 		/*
 		 * The user's lpoptions are written when the queue is new or
@@ -601,11 +686,13 @@ static void rdpprn_plan_actions(const struct rdpprn_qconf *c,
 		 * a user who picks another default keeps it. Without a
 		 * previous pass (@was_default NULL) only new queues count.
 		 */
-		w->set_default = c->default_printer && w->is_default &&
+		w->set_default = rdpprn_plan_follows(c, w) && w->is_default &&
 				 (w->action == RDPPRN_Q_CREATE ||
+				  w->action == RDPPRN_Q_REPLACE ||
 				  (was_default &&
 				   !rdpprn_in(was_default, n_was, w->name)));
 	}
+	rdpprn_plan_forced(plan);
 }
 
 /**
@@ -634,6 +721,43 @@ int rdpprn_plan(const struct rdpprn_qconf *c,
 		size_t n_queues, const char *const *was_default,
 		size_t n_was_default, struct rdpprn_plan *plan)
 {
+	return rdpprn_plan_policy(c, printers, n_printers, users, queues,
+				  n_queues, was_default, n_was_default, NULL,
+				  plan);
+}
+
+/**
+ * rdpprn_plan_policy() - rdpprn_plan() under the site policy
+ * @c: the configuration
+ * @printers: rdpprn_scan()'s printers
+ * @n_printers: how many
+ * @users: per printer, its owner's login name, NULL if the uid has none
+ * @queues: CUPS's queues, classified (rdpprn_queue_classify())
+ * @n_queues: how many
+ * @was_default: as for rdpprn_plan()
+ * @n_was_default: how many
+ * @pass: the rule of each printer and what the previous pass saw; NULL
+ *	is rdpprn_plan(): no rule applies
+ * @plan: the result, to free with rdpprn_plan_free()
+ *
+ * A rule sets the printer's name template, driver and default-printer
+ * rule. Its action: delete, the printer has no queue (the one it had is
+ * deleted as nobody's); create, as without a rule; update and replace,
+ * an existing queue whose printer is new (rdpprn_plan_renewed()) gets
+ * its driver sent again (RDPPRN_Q_MODIFY) or is made anew
+ * (RDPPRN_Q_REPLACE). "default_printer = force" makes the printer its
+ * user's default as the client's default would.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rdpprn_plan_policy(const struct rdpprn_qconf *c,
+		       const struct rdpprn_printer *printers,
+		       size_t n_printers, const char *const *users,
+		       const struct rdpprn_queue *queues, size_t n_queues,
+		       const char *const *was_default, size_t n_was_default,
+		       const struct rdpprn_qpass *pass,
+		       struct rdpprn_plan *plan)
+{
 	char (*bases)[RDPPRN_Q_NAME_MAX + 1] = NULL;
 	bool *claimed = NULL;
 	size_t *order = NULL, i, k;
@@ -653,8 +777,8 @@ int rdpprn_plan(const struct rdpprn_qconf *c,
 		order[i] = i;
 	rdpprn_sort_base = printers;
 	qsort(order, n_printers, sizeof(*order), rdpprn_printer_cmp);
-	ret = rdpprn_plan_wants(c, printers, order, n_printers, users, plan,
-				bases);
+	ret = rdpprn_plan_wants(c, printers, order, n_printers, users, pass,
+				plan, bases);
 	if (ret)
 		goto out;
 	rdpprn_plan_claim(plan, queues, n_queues, bases, claimed);
@@ -669,7 +793,8 @@ int rdpprn_plan(const struct rdpprn_qconf *c,
 		plan->want[k++] = plan->want[i];
 	}
 	plan->n_want = k;
-	rdpprn_plan_actions(c, plan, queues, was_default, n_was_default);
+	rdpprn_plan_actions(c, plan, queues, was_default, n_was_default,
+			    pass);
 	for (i = 0; i < n_queues; i++)
 		if (queues[i].ours && !claimed[i])
 			plan->del[plan->n_del++] = i;

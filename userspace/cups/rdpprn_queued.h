@@ -19,6 +19,9 @@
  *                sent to the client when the user changes them
  *   watch.c      inotify on the users' ~/.cups: a pass when they change
  *   qconf.c      the configuration file's keys
+ *   qpolicy.c    site policy: the rules' keys, which rule applies to a
+ *                printer, a pure function (unit-tested)
+ *   qtarget.c    what the rules target, read: groups, client address
  *
  * The agent uses the backend's sysfs scan and URIs (rdpprn_cups.h).
  */
@@ -58,10 +61,91 @@ struct rdpprn_qdriver {
  * @universal: the driver of unmapped printers; @universal.ppd is NULL for
  *	"universal = none" (no queue), "raw" by default
  * @default_printer: the client's default printer becomes its user's default
+ * @keep_jobs: seconds a queue whose printer is gone is kept for its jobs
+ * @rules: the site policy, in file order (first match wins)
+ * @n_rules: how many
  */
 /* keep_jobs: ten minutes by default, a day at most */
 #define RDPPRN_KEEP_JOBS_DEFAULT	600
 #define RDPPRN_KEEP_JOBS_MAX		86400
+
+/*
+ * Site policy (Documentation/rdpprn-queued.rst, "Site policy"): "rule =
+ * NAME" starts a rule; the keys after it belong to it.
+ */
+#define RDPPRN_QRULES_MAX	256
+#define RDPPRN_QRULE_CONDS_MAX	64
+
+/* what a rule targets: the match_* keys */
+enum rdpprn_qkey {
+	RDPPRN_QK_USER,
+	RDPPRN_QK_GROUP,
+	RDPPRN_QK_CLIENT,
+	RDPPRN_QK_ADDRESS,
+	RDPPRN_QK_PRINTER,
+	RDPPRN_QK_DRIVER,
+	RDPPRN_QK_COUNT,
+};
+
+/* a rule's action, GPP's Create, Update, Replace, Delete */
+enum rdpprn_qpaction {
+	RDPPRN_QP_CREATE,
+	RDPPRN_QP_UPDATE,
+	RDPPRN_QP_REPLACE,
+	RDPPRN_QP_DELETE,
+};
+
+/* a rule's default_printer: unset (the global one), no, yes, force */
+enum rdpprn_qpdefault {
+	RDPPRN_QP_DEF_GLOBAL,
+	RDPPRN_QP_DEF_NO,
+	RDPPRN_QP_DEF_YES,
+	RDPPRN_QP_DEF_FORCE,
+};
+
+/**
+ * struct rdpprn_qcond - one match_* line of a rule
+ * @key: which
+ * @neg: "!": the condition is that it does not match
+ * @value: the pattern (the text of a match_address)
+ * @family: for match_address, AF_INET or AF_INET6
+ * @prefix: for match_address, the prefix length
+ * @addr: for match_address, the network, 4 or 16 bytes
+ */
+struct rdpprn_qcond {
+	enum rdpprn_qkey key;
+	bool neg;
+	char *value;
+	int family;
+	unsigned int prefix;
+	unsigned char addr[16];
+};
+
+/**
+ * struct rdpprn_qrule - one "rule = NAME" and its keys
+ * @name: the rule's name, for the log
+ * @conds: its conditions, all of which must hold
+ * @n_conds: how many
+ * @action: what it does to the queue of a printer it applies to
+ * @queue_name: the name template, NULL for the global one
+ * @drivers: its driver lines, tried before the global ones
+ * @n_drivers: how many
+ * @has_universal: @universal replaces the global one
+ * @universal: as &rdpprn_qconf.universal
+ * @default_printer: the default-printer rule
+ */
+struct rdpprn_qrule {
+	char *name;
+	struct rdpprn_qcond *conds;
+	size_t n_conds;
+	enum rdpprn_qpaction action;
+	char *queue_name;
+	struct rdpprn_qdriver *drivers;
+	size_t n_drivers;
+	bool has_universal;
+	struct rdpprn_qdriver universal;
+	enum rdpprn_qpdefault default_printer;
+};
 
 struct rdpprn_qconf {
 	char *queue_name;
@@ -70,6 +154,8 @@ struct rdpprn_qconf {
 	struct rdpprn_qdriver universal;
 	bool default_printer;
 	unsigned int keep_jobs;
+	struct rdpprn_qrule *rules;
+	size_t n_rules;
 };
 
 /* qconf.c */
@@ -131,6 +217,7 @@ enum rdpprn_qaction {
 	RDPPRN_Q_KEEP,		/* the queue is as it should be */
 	RDPPRN_Q_CREATE,	/* no such queue yet */
 	RDPPRN_Q_MODIFY,	/* an agent's queue with other attributes */
+	RDPPRN_Q_REPLACE,	/* deleted and made anew (action = replace) */
 };
 
 /**
@@ -147,6 +234,7 @@ enum rdpprn_qaction {
  * @set_driver: send the driver with a modify (a create always does)
  * @action: what to do
  * @queue: the index of the existing queue, -1 for a create
+ * @rule: the site policy's rule that applies, NULL for none
  */
 struct rdpprn_want {
 	char name[RDPPRN_Q_NAME_MAX + 1];
@@ -161,6 +249,7 @@ struct rdpprn_want {
 	bool set_driver;
 	enum rdpprn_qaction action;
 	int queue;
+	const struct rdpprn_qrule *rule;
 };
 
 enum rdpprn_qskip {
@@ -170,6 +259,7 @@ enum rdpprn_qskip {
 	RDPPRN_Q_SKIP_URI,	/* the names are too long for a URI */
 	RDPPRN_Q_SKIP_NAME,	/* no free name */
 	RDPPRN_Q_SKIP_SAME,	/* same URI as an older printer's queue */
+	RDPPRN_Q_SKIP_POLICY,	/* a rule's action is delete */
 };
 
 /**
@@ -206,6 +296,87 @@ int rdpprn_plan(const struct rdpprn_qconf *c,
 		size_t n_queues, const char *const *was_default,
 		size_t n_was_default, struct rdpprn_plan *plan);
 void rdpprn_plan_free(struct rdpprn_plan *plan);
+
+/**
+ * struct rdpprn_qseen - a queue a pass wanted, and its printer then
+ * @name: the queue
+ * @session: the printer's kernel session
+ * @minor: the printer's device minor
+ */
+struct rdpprn_qseen {
+	char *name;
+	unsigned int session;
+	unsigned int minor;
+};
+
+/**
+ * struct rdpprn_qpass - the site policy's part of one plan
+ * @rule: per printer (the caller's order), the rule that applies
+ *	(rdpprn_qrule_match()), NULL for none
+ * @fresh: the first pass with this configuration (start, SIGHUP)
+ * @seen: the queues the previous pass wanted
+ * @n_seen: how many
+ */
+struct rdpprn_qpass {
+	const struct rdpprn_qrule *const *rule;
+	bool fresh;
+	const struct rdpprn_qseen *seen;
+	size_t n_seen;
+};
+
+int rdpprn_plan_policy(const struct rdpprn_qconf *c,
+		       const struct rdpprn_printer *printers,
+		       size_t n_printers, const char *const *users,
+		       const struct rdpprn_queue *queues, size_t n_queues,
+		       const char *const *was_default, size_t n_was_default,
+		       const struct rdpprn_qpass *pass,
+		       struct rdpprn_plan *plan);
+
+/* qconf.c, for the rules' own driver and universal lines */
+int rdpprn_qdriver_add(struct rdpprn_qdriver **drivers, size_t *n,
+		       const char *value, char *msg, size_t msglen);
+int rdpprn_quniversal_set(struct rdpprn_qdriver *u, const char *value,
+			  char *msg, size_t msglen);
+void rdpprn_qdriver_clear(struct rdpprn_qdriver *d);
+
+/* qpolicy.c */
+/**
+ * struct rdpprn_qwho - what a rule may target, for one printer
+ * @user: the session's user
+ * @groups: the names of the user's groups, primary and supplementary
+ * @n_groups: how many
+ * @client: the client's computer name
+ * @address: the client's address, an IPv4 or IPv6 literal; NULL or ""
+ *	when unknown
+ * @printer: the printer's name
+ * @driver: its DriverName
+ */
+struct rdpprn_qwho {
+	const char *user;
+	const char *const *groups;
+	size_t n_groups;
+	const char *client;
+	const char *address;
+	const char *printer;
+	const char *driver;
+};
+
+int rdpprn_qrule_start(struct rdpprn_qconf *c, const char *name, char *msg,
+		       size_t msglen);
+int rdpprn_qrule_key(struct rdpprn_qrule *r, const char *key,
+		     const char *value, char *msg, size_t msglen);
+bool rdpprn_qrule_is_key(const char *key);
+void rdpprn_qrules_free(struct rdpprn_qconf *c);
+int rdpprn_qcidr_parse(const char *s, struct rdpprn_qcond *cond);
+bool rdpprn_qcidr_match(const struct rdpprn_qcond *cond, const char *addr);
+bool rdpprn_qrule_applies(const struct rdpprn_qrule *r,
+			  const struct rdpprn_qwho *who);
+const struct rdpprn_qrule *rdpprn_qrule_match(const struct rdpprn_qconf *c,
+					      const struct rdpprn_qwho *who);
+const struct rdpprn_qdriver *rdpprn_qrule_driver(const struct rdpprn_qconf *c,
+						 const struct rdpprn_qrule *r,
+						 const char *driver_name);
+const char *rdpprn_qpaction_name(enum rdpprn_qpaction a);
 
 /* ipp.c */
 struct _http_s;
@@ -283,6 +454,10 @@ int rdpprn_lpoptions_read(const char *user, const char *queue,
  * @n_follow: how many
  * @watch_fd: inotify on the users' ~/.cups (watch.c), when @watching
  * @watching: @watch_fd is open
+ * @seen: the queues the last pass wanted, with their printers (site
+ *	policy: a queue whose printer is new is updated or replaced)
+ * @n_seen: how many
+ * @reloaded: the configuration is new since the last plan
  */
 struct rdpprn_qfollow;
 
@@ -297,11 +472,20 @@ struct rdpprn_qstate {
 	size_t n_follow;
 	int watch_fd;
 	bool watching;
+	struct rdpprn_qseen *seen;
+	size_t n_seen;
+	bool reloaded;
 };
 
 int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 		     bool loud);
 void rdpprn_qstate_free(struct rdpprn_qstate *st);
+
+/* qtarget.c */
+const struct rdpprn_qrule **rdpprn_qtarget(const struct rdpprn_qconf *c,
+					   const struct rdpprn_printer *list,
+					   size_t n, const char *const *users,
+					   const char *sysfs);
 
 /* qcache.c */
 void rdpprn_qcache_pass(struct rdpprn_qstate *st,

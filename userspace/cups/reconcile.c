@@ -63,6 +63,7 @@ static const char *const rdpprn_skip_why[] = {
 	[RDPPRN_Q_SKIP_DRIVER] = "no driver line matches its driver and universal = none",
 	[RDPPRN_Q_SKIP_URI] = "its names are too long for a device URI",
 	[RDPPRN_Q_SKIP_NAME] = "no free queue name",
+	[RDPPRN_Q_SKIP_POLICY] = "a rule's action is delete",
 };
 
 static void rdpprn_log_skips(const struct rdpprn_plan *plan,
@@ -94,31 +95,58 @@ static void rdpprn_default(const struct rdpprn_want *w)
 		rdpprn_info("default of %s is %s", w->user, w->name);
 }
 
+/*
+ * action = replace: the queue goes before it is made anew, its options
+ * with it; but not its jobs: a queue with jobs that are not done (kept
+ * for its client, keep_jobs) is only modified, so that they print.
+ */
+static void rdpprn_replace(http_t *http, struct rdpprn_want *w)
+{
+	if (rdpprn_ipp_pending(http, w->name)) {
+		rdpprn_info("queue %s of %s: rule %s says replace, but it has jobs (or cupsd did not say): updated instead",
+			    w->name, w->user, w->rule->name);
+		w->action = RDPPRN_Q_MODIFY;
+		return;
+	}
+	if (rdpprn_ipp_delete(http, w->name)) {
+		rdpprn_err("replacing queue %s of %s: deleting it: %s",
+			   w->name, w->user, rdpprn_ipp_error());
+		w->action = RDPPRN_Q_MODIFY;
+		return;
+	}
+	rdpprn_info("replacing queue %s of %s (rule %s)", w->name, w->user,
+		    w->rule->name);
+}
+
 /* Creates and modifies; 0 or the first failure. */
 static int rdpprn_apply_wants(http_t *http, const struct rdpprn_plan *plan)
 {
-	const struct rdpprn_want *w;
+	struct rdpprn_want *w;
 	size_t i;
 	int ret, first = 0;
 
 	for (i = 0; i < plan->n_want; i++) {
 		w = &plan->want[i];
+		if (w->action == RDPPRN_Q_REPLACE)
+			rdpprn_replace(http, w);
 		if (w->action != RDPPRN_Q_KEEP) {
 			ret = rdpprn_ipp_put(http, w,
-					     w->action == RDPPRN_Q_CREATE);
+					     w->action != RDPPRN_Q_MODIFY);
 			if (ret) {
 				rdpprn_err("%s queue %s for %s: %s",
-					   w->action == RDPPRN_Q_CREATE ?
+					   w->action != RDPPRN_Q_MODIFY ?
 					   "creating" : "modifying", w->name,
 					   w->user, rdpprn_ipp_error());
 				first = first ?: ret;
 				continue;
 			}
-			rdpprn_info("%s queue %s for %s (%s, %s)",
-				    w->action == RDPPRN_Q_CREATE ? "created" :
+			rdpprn_info("%s queue %s for %s (%s, %s)%s%s",
+				    w->action != RDPPRN_Q_MODIFY ? "created" :
 				    "modified", w->name, w->user, w->uri,
-				    w->action == RDPPRN_Q_CREATE ||
-				    w->set_driver ? w->drv->ppd : "same driver");
+				    w->action != RDPPRN_Q_MODIFY ||
+				    w->set_driver ? w->drv->ppd : "same driver",
+				    w->rule ? ", rule " : "",
+				    w->rule ? w->rule->name : "");
 		}
 		if (w->set_default)
 			rdpprn_default(w);
@@ -225,11 +253,36 @@ static int rdpprn_apply_deletes(http_t *http, const struct rdpprn_qconf *c,
 	return first;
 }
 
-/* Remembers which queues are their client's default now. */
+static void rdpprn_seen_free(struct rdpprn_qstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_seen; i++)
+		free(st->seen[i].name);
+	free(st->seen);
+	st->seen = NULL;
+	st->n_seen = 0;
+}
+
+/*
+ * Remembers which queues are their client's default now, and which
+ * printer each queue had (site policy: update and replace act when it
+ * is another).
+ */
 static void rdpprn_remember(struct rdpprn_qstate *st,
 			    const struct rdpprn_plan *plan)
 {
 	size_t i;
+
+	rdpprn_seen_free(st);
+	st->seen = calloc(plan->n_want + 1, sizeof(*st->seen));
+	for (i = 0; st->seen && i < plan->n_want; i++) {
+		st->seen[i].name = rdpprn_xstrdup(plan->want[i].name);
+		st->seen[i].session = plan->want[i].printer->session;
+		st->seen[i].minor = plan->want[i].printer->minor;
+		st->n_seen++;
+	}
+	st->reloaded = false;
 
 	for (i = 0; i < st->n_defaults; i++)
 		free(st->defaults[i]);
@@ -251,6 +304,7 @@ void rdpprn_qstate_free(struct rdpprn_qstate *st)
 		free(st->defaults[i]);
 	free(st->defaults);
 	rdpprn_kept_free(st);
+	rdpprn_seen_free(st);
 	rdpprn_qcache_free(st);
 	rdpprn_watch_close(st);
 	memset(st, 0, sizeof(*st));
@@ -269,8 +323,10 @@ void rdpprn_qstate_free(struct rdpprn_qstate *st)
 int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 		     bool loud)
 {
+	const struct rdpprn_qrule **rules = NULL;
 	struct rdpprn_printer *printers = NULL;
 	struct rdpprn_queue *queues = NULL;
+	struct rdpprn_qpass pass;
 	struct rdpprn_plan plan;
 	size_t np = 0, nq = 0;
 	char **users = NULL;
@@ -298,9 +354,20 @@ int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = rdpprn_plan(c, printers, np, (const char *const *)users, queues,
-			  nq, st->planned ? (const char *const *)st->defaults :
-			  NULL, st->n_defaults, &plan);
+	rules = rdpprn_qtarget(c, printers, np, (const char *const *)users,
+			       rdpprn_qd_sysfs());
+	if (!rules) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	pass.rule = rules;
+	pass.fresh = !st->planned || st->reloaded;
+	pass.seen = st->seen;
+	pass.n_seen = st->n_seen;
+	ret = rdpprn_plan_policy(c, printers, np, (const char *const *)users,
+				 queues, nq, st->planned ?
+				 (const char *const *)st->defaults : NULL,
+				 st->n_defaults, &pass, &plan);
 	if (ret)
 		goto out;
 	rdpprn_log_skips(&plan, printers, np, loud);
@@ -315,6 +382,7 @@ int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 	rdpprn_remember(st, &plan);
 	rdpprn_plan_free(&plan);
 out:
+	free(rules);
 	rdpprn_users_free(users, np);
 	rdpprn_printers_free(printers, np);
 	rdpprn_queues_free(queues, nq);
