@@ -314,6 +314,7 @@ static void sim_record_devs(struct sim *s, const u8 *pdu, size_t len)
 		if (d.device_type != RDPDR_DTYP_PRINT ||
 		    rdpdr_parse_printer(&d, &p, &err))
 			continue;
+		dev->xps = p.flags & RDPDR_PRINTER_ANNOUNCE_FLAG_XPSFORMAT;
 		rdpdr_str_to_utf8(&p.printer_name, utf8, sizeof(utf8));
 		rdpprn_escape(utf8, strlen(utf8), dev->name,
 			      sizeof(dev->name));
@@ -511,10 +512,31 @@ static void sim_device_reply(struct sim *s, const u8 *pdu, size_t len)
 		sim_ready(s, true);
 }
 
-static void sim_prn_pdu(struct sim *s, u16 packet_id, size_t len)
+/* XPS must be announced, and come before the job's first write. */
+static void sim_using_xps(struct sim *s, const u8 *pdu, size_t len)
+{
+	struct rdpdr_using_xps x;
+	struct rdpdr_err err;
+	struct sim_dev *dev;
+	const char *bad;
+
+	if (rdpdr_parse_using_xps(pdu, len, &x, &err)) {
+		sim_violation(s, "unparsable DR_PRN_USING_XPS (%s)", err.reason);
+		return;
+	}
+	dev = sim_dev(s, x.printer_id);
+	bad = rdpprn_jobs_using_xps(&s->jobs, x.printer_id, dev && dev->xps);
+	if (bad)
+		sim_violation(s, "%s (printer %u)", bad, x.printer_id);
+}
+
+static void sim_prn_pdu(struct sim *s, const u8 *pdu, u16 packet_id,
+			size_t len)
 {
 	fprintf(s->out, "PRN packet=0x%04x (%s) len=%zu\n", packet_id,
 		rdpdr_pdu_name(RDPDR_CTYP_PRN, packet_id), len);
+	if (packet_id == PAKID_PRN_USING_XPS)
+		sim_using_xps(s, pdu, len);
 }
 
 static void sim_pdu(struct sim *s, const u8 *pdu, size_t len)
@@ -529,7 +551,7 @@ static void sim_pdu(struct sim *s, const u8 *pdu, size_t len)
 	}
 	if (hdr.component == RDPDR_CTYP_PRN) {
 		sim_cache_pdu(s, pdu, len);
-		sim_prn_pdu(s, hdr.packet_id, len);
+		sim_prn_pdu(s, pdu, hdr.packet_id, len);
 		return;
 	}
 	if (s->o->provider && hdr.packet_id != PAKID_CORE_DEVICE_REPLY &&

@@ -164,6 +164,7 @@ struct sim_irp {
  * struct sim_dev - an announced device
  * @id: DeviceId
  * @type: DeviceType
+ * @xps: a printer announced with XPSFORMAT
  * @answered: the server answered the announce
  * @status: its ResultCode
  * @removed: the simulator removed it
@@ -182,6 +183,7 @@ struct sim_irp {
 struct sim_dev {
 	u32 id;
 	u32 type;
+	bool xps;
 	bool answered;
 	u32 status;
 	bool removed;
