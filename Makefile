@@ -20,7 +20,8 @@ VERSION := $(shell awk 'NR == 1 { print substr($$2, 2, length($$2) - 2) }' \
 
 # What DKMS builds rdpprn.ko from: Kbuild and the module's sources only.
 DKMS_SRCS := Kbuild $(wildcard drivers/rdpprn/*.[ch]) \
-	     $(wildcard include/rdpdr/*.[ch]) include/uapi/linux/rdpprn.h
+	     $(wildcard include/rdpdr/*.[ch]) include/uapi/linux/rdpprn.h \
+	     include/uapi/linux/rdpprn_dev.h
 DKMS_DIR = $(DESTDIR)/usr/src/rdpprn-$(VERSION)
 
 all: modules

@@ -97,6 +97,13 @@ static ssize_t client_name_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(client_name);
 
+static ssize_t client_address_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_rdpprn(dev)->session->client_addr);
+}
+static DEVICE_ATTR_RO(client_address);
+
 static ssize_t rdpprn_counter_show(char *buf, atomic64_t *counter)
 {
 	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(counter));
@@ -155,6 +162,7 @@ static struct attribute *rdpprn_attrs[] = {
 	&dev_attr_device_id.attr,
 	&dev_attr_session_id.attr,
 	&dev_attr_client_name.attr,
+	&dev_attr_client_address.attr,
 	&dev_attr_jobs.attr,
 	&dev_attr_bytes.attr,
 	&dev_attr_errors.attr,

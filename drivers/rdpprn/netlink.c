@@ -7,6 +7,7 @@
  * session's owner socket, the "monitor" multicast group, and the
  * NETLINK_URELEASE hook that ends the sessions of a closed socket.
  */
+#include <linux/inet.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 #include <net/genetlink.h>
@@ -111,6 +112,8 @@ static int rdpprn_nl_fill_session(struct sk_buff *skb,
 	    nla_put_u32(skb, RDPPRN_A_UID, from_kuid(&init_user_ns, s->uid)) ||
 	    nla_put_u32(skb, RDPPRN_A_GID, from_kgid(&init_user_ns, s->gid)) ||
 	    nla_put_string(skb, RDPPRN_A_CLIENT_NAME, s->client_name) ||
+	    (s->client_addr[0] &&
+	     nla_put_string(skb, RDPPRN_A_CLIENT_ADDR, s->client_addr)) ||
 	    nla_put_u32(skb, RDPPRN_A_OWNER_PORTID, s->portid) ||
 	    nla_put_u32(skb, RDPPRN_A_DEVICES, READ_ONCE(s->nr_printers)) ||
 	    nla_put_u32(skb, RDPPRN_A_ORPHANS, READ_ONCE(s->nr_orphans)) ||
@@ -249,8 +252,38 @@ static struct rdpprn_session *rdpprn_nl_session(struct genl_info *info)
 	return s;
 }
 
+/*
+ * The client's address as the RDP server saw it, for site policy that
+ * targets addresses (rdpprn-queued). Only an IPv4 or IPv6 literal is
+ * kept, in the canonical form %pI4/%pI6c print, so that every reader
+ * compares the same text.
+ */
+static int rdpprn_nl_client_addr(const struct nlattr *attr, char *out,
+				 size_t size, struct netlink_ext_ack *extack)
+{
+	const char *text = attr ? nla_data(attr) : "";
+	u8 a[16];
+
+	if (!*text) {
+		*out = '\0';
+		return 0;
+	}
+	if (in4_pton(text, -1, a, '\0', NULL)) {
+		snprintf(out, size, "%pI4", a);
+		return 0;
+	}
+	if (in6_pton(text, -1, a, '\0', NULL)) {
+		snprintf(out, size, "%pI6c", a);
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "client address is no IPv4 or IPv6 literal");
+	return -EINVAL;
+}
+
 static int rdpprn_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 {
+	char addr[RDPPRN_CLIENT_ADDR_MAX];
 	struct rdpprn_session *s;
 	struct sk_buff *msg;
 	kuid_t uid;
@@ -268,6 +301,10 @@ static int rdpprn_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "uid or gid not valid here");
 		return -EINVAL;
 	}
+	ret = rdpprn_nl_client_addr(info->attrs[RDPPRN_A_CLIENT_ADDR], addr,
+				    sizeof(addr), info->extack);
+	if (ret)
+		return ret;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -277,7 +314,7 @@ static int rdpprn_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 			       info->snd_portid, uid, gid,
 			       info->attrs[RDPPRN_A_CLIENT_NAME] ?
 			       nla_data(info->attrs[RDPPRN_A_CLIENT_NAME]) : "",
-			       &rdpprn_nl_transport, info->extack);
+			       addr, &rdpprn_nl_transport, info->extack);
 	if (IS_ERR(s)) {
 		nlmsg_free(msg);
 		return PTR_ERR(s);
@@ -537,6 +574,8 @@ static const struct nla_policy rdpprn_session_new_policy[RDPPRN_A_MAX + 1] = {
 	[RDPPRN_A_GID] = { .type = NLA_U32 },
 	[RDPPRN_A_CLIENT_NAME] = { .type = NLA_NUL_STRING,
 				   .len = RDPPRN_CLIENT_NAME_MAX - 1 },
+	[RDPPRN_A_CLIENT_ADDR] = { .type = NLA_NUL_STRING,
+				   .len = RDPPRN_CLIENT_ADDR_MAX - 1 },
 };
 
 static const struct nla_policy rdpprn_session_policy[RDPPRN_A_MAX + 1] = {

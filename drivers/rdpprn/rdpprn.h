@@ -36,6 +36,7 @@
 #include <net/netlink.h>
 
 #include <linux/rdpprn.h>
+#include <linux/rdpprn_dev.h>
 #include <rdpdr/rdpdr.h>
 
 #include "compat.h"
@@ -142,6 +143,7 @@ struct rdpprn_transport {
  * @uid: owner of the device nodes
  * @gid: group of the device nodes
  * @client_name: the client's computer name, UTF-8
+ * @client_addr: the client's address, canonical, "" when unknown
  * @tp: transport to the owner
  * @ref: one reference for the global table, one per device, one per user
  * @lock: protects the fields below and every job on the session's devices
@@ -167,6 +169,7 @@ struct rdpprn_session {
 	kuid_t uid;
 	kgid_t gid;
 	char client_name[RDPPRN_CLIENT_NAME_MAX];
+	char client_addr[RDPPRN_CLIENT_ADDR_MAX];
 	const struct rdpprn_transport *tp;
 	struct kref ref;
 	struct mutex lock;		/* see the kernel-doc above */
@@ -190,6 +193,7 @@ struct rdpprn_session *rdpprn_session_new(struct net *net,
 					  struct sock *owner_sk, u32 portid,
 					  kuid_t uid, kgid_t gid,
 					  const char *client_name,
+					  const char *client_addr,
 					  const struct rdpprn_transport *tp,
 					  struct netlink_ext_ack *extack);
 struct rdpprn_session *rdpprn_session_get(struct net *net, u32 id);

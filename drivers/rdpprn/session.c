@@ -50,6 +50,7 @@ EXPORT_SYMBOL_IF_KUNIT(rdpprn_session_put);
  * @uid: owner of the device nodes
  * @gid: group of the device nodes
  * @client_name: the client's computer name (UTF-8), may be empty
+ * @client_addr: the client's address in canonical form, may be empty
  * @tp: transport to the owner
  * @extack: error reporting
  *
@@ -59,6 +60,7 @@ struct rdpprn_session *rdpprn_session_new(struct net *net,
 					  struct sock *owner_sk, u32 portid,
 					  kuid_t uid, kgid_t gid,
 					  const char *client_name,
+					  const char *client_addr,
 					  const struct rdpprn_transport *tp,
 					  struct netlink_ext_ack *extack)
 {
@@ -78,6 +80,7 @@ struct rdpprn_session *rdpprn_session_new(struct net *net,
 	s->uid = uid;
 	s->gid = gid;
 	strscpy(s->client_name, client_name, sizeof(s->client_name));
+	strscpy(s->client_addr, client_addr, sizeof(s->client_addr));
 	s->tp = tp;
 	kref_init(&s->ref);
 	mutex_init(&s->lock);

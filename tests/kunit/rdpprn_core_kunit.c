@@ -243,7 +243,7 @@ static int rdpprn_session_suite_init(struct kunit *test)
 	 * range), so no socket's release ends the test's session.
 	 */
 	f->s = rdpprn_session_new(&init_net, NULL, 0x7fffff00, GLOBAL_ROOT_UID,
-				  GLOBAL_ROOT_GID, "KUNIT",
+				  GLOBAL_ROOT_GID, "KUNIT", "192.0.2.7",
 				  &rdpprn_cap_transport, NULL);
 	if (IS_ERR(f->s))
 		return PTR_ERR(f->s);

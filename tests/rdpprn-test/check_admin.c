@@ -5,8 +5,9 @@
  * check-perm drops to uid/gid 65534 without capabilities and expects
  * EPERM for every command of the family, and that nothing changed.
  *
- * check-dump checks what SESSION_GET, DEVICE_GET and JOB_GET report, and
- * the notifications of the "monitor" group.
+ * check-dump checks what SESSION_GET, DEVICE_GET and JOB_GET report, the
+ * notifications of the "monitor" group, and the client addresses
+ * SESSION_NEW keeps or refuses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -312,6 +313,73 @@ static unsigned int dump_events(const struct rpt_obj *ev, u8 cmd, u32 sid,
 	return n;
 }
 
+/*
+ * RDPPRN_A_CLIENT_ADDR: an IPv4 or IPv6 literal is kept in canonical form
+ * (what the sessions' dump and sysfs show); anything else is EINVAL and
+ * makes no session.
+ */
+static void dump_client_addr(struct rpt_nl *nl)
+{
+	static const struct {
+		const char *in;
+		const char *want;	/* NULL: no attribute in the dump */
+	} good[] = {
+		{ "192.0.2.7", "192.0.2.7" },
+		{ "2001:DB8:0:0::7", "2001:db8::7" },
+		{ "::ffff:192.0.2.1", "::ffff:192.0.2.1" },
+		{ "", NULL },
+	};
+	static const char *const bad[] = {
+		"pc-7", "192.0.2.7 ", "1.2.3", "2001:db8::7%eth0",
+		"1111:2222:3333:4444:5555:6666:7777:8888:9999:0",
+	};
+	struct rpt_obj *list = NULL;
+	unsigned int i, before;
+	const int einval = EINVAL;
+	char name[64];
+	u32 sid;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		snprintf(name, sizeof(name), "client-address-%u", i);
+		rc = rpt_session_new_at(nl, 0, 0, "addr", good[i].in, &sid);
+		if (!rpt_check(!rc, name, "\"%s\": %s \"%s\"", good[i].in,
+			       rdpprn_errname(rc), nl->extack))
+			continue;
+		snprintf(name, sizeof(name), "client-address-kept-%u", i);
+		rc = rpt_get_sessions(nl, sid, false, &list);
+		rpt_check(!rc && list &&
+			  (good[i].want ?
+			   list->s[RDPPRN_A_CLIENT_ADDR] &&
+			   !strcmp(list->s[RDPPRN_A_CLIENT_ADDR], good[i].want) :
+			   !list->has[RDPPRN_A_CLIENT_ADDR]),
+			  name, "\"%s\" became \"%s\", want \"%s\"", good[i].in,
+			  list && list->s[RDPPRN_A_CLIENT_ADDR] ?
+			  list->s[RDPPRN_A_CLIENT_ADDR] : "(none)",
+			  good[i].want ? good[i].want : "(none)");
+		rpt_objs_free(list);
+		list = NULL;
+		rpt_session_del(nl, sid);
+	}
+	rc = rpt_get_sessions(nl, 0, true, &list);
+	before = rpt_objs_count(list);
+	rpt_objs_free(list);
+	list = NULL;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(name, sizeof(name), "client-address-refused-%u", i);
+		rc = rpt_session_new_at(nl, 0, 0, "addr", bad[i], &sid);
+		/* the over-long one fails the policy, which has no message */
+		rpt_expect_err(nl, name, rc, &einval, 1, i + 1 < ARRAY_SIZE(bad));
+		if (!rc)
+			rpt_session_del(nl, sid);
+	}
+	rc = rpt_get_sessions(nl, 0, true, &list);
+	rpt_check(!rc && rpt_objs_count(list) == before,
+		  "client-address-refused-no-session", "%u sessions, %u before",
+		  rpt_objs_count(list), before);
+	rpt_objs_free(list);
+}
+
 int rpt_cmd_check_dump(int argc, char **argv)
 {
 	struct rpt_entry e[ARRAY_SIZE(dump_printers)];
@@ -407,6 +475,12 @@ int rpt_cmd_check_dump(int argc, char **argv)
 			  "session start %u, device new %u, device del %u, session end %u (want 1 2 2 1)",
 			  a, b, c, d);
 		rpt_nl_close(&mon);
+	}
+	rc = rpt_nl_open(&nl);
+	if (rpt_check(!rc, "client-address-netlink", "%s",
+		      rdpprn_errname(rc))) {
+		dump_client_addr(&nl);
+		rpt_nl_close(&nl);
 	}
 	return rpt_summary();
 }

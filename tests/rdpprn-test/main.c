@@ -19,6 +19,7 @@ static const char rpt_help[] =
 "  jobs on /dev/rdpprnN until SIGTERM/SIGINT (then SESSION_DEL).\n"
 "    --uid N --gid N          owner of the device nodes (default 0 0)\n"
 "    --client-name NAME       RDPPRN_A_CLIENT_NAME\n"
+"    --client-address ADDR    RDPPRN_A_CLIENT_ADDR\n"
 "    --printer SPEC           a printer (repeatable); SPEC is a comma list of\n"
 "                             name=..,driver=..,pnp=..,id=N,dos=PRNn,flags=N,\n"
 "                             config=FILE and the words ascii, default,\n"

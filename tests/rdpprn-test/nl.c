@@ -437,6 +437,7 @@ struct rpt_new_args {
 	u32 uid;
 	u32 gid;
 	const char *client_name;
+	const char *client_addr;
 };
 
 static int rpt_fill_new(struct nl_msg *msg, void *arg)
@@ -449,13 +450,23 @@ static int rpt_fill_new(struct nl_msg *msg, void *arg)
 	if (a->client_name &&
 	    nla_put_string(msg, RDPPRN_A_CLIENT_NAME, a->client_name))
 		return -1;
+	if (a->client_addr &&
+	    nla_put_string(msg, RDPPRN_A_CLIENT_ADDR, a->client_addr))
+		return -1;
 	return 0;
 }
 
 int rpt_session_new(struct rpt_nl *nl, u32 uid, u32 gid,
 		    const char *client_name, u32 *session_id)
 {
-	struct rpt_new_args a = { uid, gid, client_name };
+	return rpt_session_new_at(nl, uid, gid, client_name, NULL, session_id);
+}
+
+int rpt_session_new_at(struct rpt_nl *nl, u32 uid, u32 gid,
+		       const char *client_name, const char *client_addr,
+		       u32 *session_id)
+{
+	struct rpt_new_args a = { uid, gid, client_name, client_addr };
 	struct rpt_obj *r = NULL, *o;
 	int rc;
 

@@ -235,6 +235,10 @@ int rpt_nl_join_monitor(struct rpt_nl *nl);
  */
 int rpt_session_new(struct rpt_nl *nl, u32 uid, u32 gid,
 		    const char *client_name, u32 *session_id);
+/* with RDPPRN_A_CLIENT_ADDR @client_addr, when not NULL */
+int rpt_session_new_at(struct rpt_nl *nl, u32 uid, u32 gid,
+		       const char *client_name, const char *client_addr,
+		       u32 *session_id);
 int rpt_session_del(struct rpt_nl *nl, u32 session_id);
 /* RDPPRN_CMD_PDU with @len bytes cut into attributes of at most @piece */
 int rpt_send_pdu_split(struct rpt_nl *nl, u32 session_id, const u8 *pdu,

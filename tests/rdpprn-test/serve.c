@@ -43,6 +43,7 @@ struct srv_opts {
 	u32 uid;
 	u32 gid;
 	const char *client_name;
+	const char *client_addr;
 	struct rpt_printer printers[64];
 	unsigned int nprinters;
 	const char *vector;
@@ -730,13 +731,14 @@ enum {
 	OPT_CREATE_ST, OPT_WRITE_ST, OPT_CLOSE_ST, OPT_FAULT_AFTER,
 	OPT_FAULT_JOBS, OPT_FAULT_DEV, OPT_SHORT, OPT_ZERO, OPT_SILENT,
 	OPT_DELAY, OPT_REMOVE, OPT_EXIT, OPT_WINDOW, OPT_CHUNK, OPT_TIMEOUT,
-	OPT_JOBS, OPT_FILE_ID, OPT_VERBOSE,
+	OPT_JOBS, OPT_FILE_ID, OPT_VERBOSE, OPT_CADDR,
 };
 
 static const struct option srv_longopts[] = {
 	{ "uid", required_argument, NULL, OPT_UID },
 	{ "gid", required_argument, NULL, OPT_GID },
 	{ "client-name", required_argument, NULL, OPT_CNAME },
+	{ "client-address", required_argument, NULL, OPT_CADDR },
 	{ "printer", required_argument, NULL, OPT_PRINTER },
 	{ "vector", required_argument, NULL, OPT_VECTOR },
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -806,6 +808,9 @@ static void srv_parse(struct srv_opts *o, int argc, char **argv)
 			break;
 		case OPT_CNAME:
 			o->client_name = optarg;
+			break;
+		case OPT_CADDR:
+			o->client_addr = optarg;
 			break;
 		case OPT_PRINTER:
 			if (o->nprinters == ARRAY_SIZE(o->printers))
@@ -924,7 +929,8 @@ int rpt_cmd_serve(int argc, char **argv)
 	rc = rpt_nl_open(&s->nl);
 	if (rc)
 		rpt_die("netlink: %s (is rdpprn.ko loaded?)", rdpprn_errname(rc));
-	rc = rpt_session_new(&s->nl, o->uid, o->gid, o->client_name, &s->sid);
+	rc = rpt_session_new_at(&s->nl, o->uid, o->gid, o->client_name,
+				o->client_addr, &s->sid);
 	if (rc) {
 		printf("SESSION-ERROR errno=%s extack=\"%s\"\n",
 		       rdpprn_errname(rc), s->nl.extack);

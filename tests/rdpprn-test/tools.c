@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "linux/rdpprn_dev.h"
 #include "rdpprn_test.h"
 
 #define TOOL_BUF	(64 * 1024)

@@ -56,8 +56,8 @@ static void fb_report(struct fake_kernel *fk, const char *status)
 	fk->job = FK_JOB_NONE;
 }
 
-static int fb_session_new(void *k, u32 uid, u32 gid, const char *name,
-			  u32 *sid, struct rdpprn_nl_res *res)
+static int fb_session_new(void *k, const struct rdpprn_open *o, u32 *sid,
+			  struct rdpprn_nl_res *res)
 {
 	struct fake_kernel *fk = k;
 	u64 flood = fb_env("RDPPRN_FAKE_FLOOD");
@@ -65,7 +65,7 @@ static int fb_session_new(void *k, u32 uid, u32 gid, const char *name,
 	int ret;
 
 	fk->new_err = -(int)fb_env("RDPPRN_FAKE_NEW_ERR");
-	ret = fake_kernel_ops.session_new(k, uid, gid, name, sid, res);
+	ret = fake_kernel_ops.session_new(k, o, sid, res);
 	if (ret || !flood)
 		return ret;
 	pdu = rdpprn_xzalloc(RDPDR_WRITE_REQ_FIXED + 61440);

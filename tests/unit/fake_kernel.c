@@ -85,13 +85,14 @@ static int fk_fail(struct rdpprn_nl_res *res, int err, const char *msg)
 	return err;
 }
 
-static int fk_session_new(void *k, u32 uid, u32 gid, const char *name,
-			  u32 *sid, struct rdpprn_nl_res *res)
+static int fk_session_new(void *k, const struct rdpprn_open *o, u32 *sid,
+			  struct rdpprn_nl_res *res)
 {
 	struct fake_kernel *fk = k;
 
 	memset(res, 0, sizeof(*res));
 	fk->sessions_new++;
+	strcpy(fk->client_addr, o->addr);
 	if (fk->new_err)
 		return fk_fail(res, fk->new_err, "fake: SESSION_NEW refused");
 	fk->sid = fk->next_sid++;

@@ -42,6 +42,7 @@ enum fk_job_state {
  * @sid: the session id, 0 when there is none
  * @next_sid: id of the next session
  * @sessions_new: SESSION_NEW calls
+ * @client_addr: the client address of the last SESSION_NEW
  * @sessions_del: SESSION_DEL calls
  * @new_err: make SESSION_NEW fail with this errno
  * @announce_err: refuse the next announces as a whole with this errno
@@ -69,6 +70,7 @@ struct fake_kernel {
 	u32 sid;
 	u32 next_sid;
 	unsigned int sessions_new;
+	char client_addr[RDPPRN_CLIENT_ADDR_MAX];
 	unsigned int sessions_del;
 	int new_err;
 	int announce_err;

@@ -78,10 +78,10 @@ static void frame_oversized(void **state)
 	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_CLOSE, RDPPRN_FRAME_CLOSE_MAX + 1);
 	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
 			 -EMSGSIZE);
-	/* the name and a version 1 extension block at most */
-	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 255 + 6);
+	/* the name and a version 2 extension block with an address at most */
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 255 + 7 + 45);
 	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why), 0);
-	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 255 + 7);
+	rdpprn_frame_hdr(hdr, RDPPRN_FRAME_SESSION_OPEN, 8 + 255 + 7 + 46);
 	assert_int_equal(rdpprn_frame_peek(hdr, sizeof(hdr), &f, &why),
 			 -EMSGSIZE);
 }
@@ -188,19 +188,21 @@ static void frame_open_ext(void **state)
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EOPNOTSUPP);
 	assert_int_equal(back.flags, 0x80000000);
 	buf[17] = 0;
-	/* version 2, or version 1 with more or fewer bytes */
-	buf[13] = 2;
+	/* version 3; version 2 without its address; version 1 with more or
+	 * fewer bytes
+	 */
+	buf[13] = 3;
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
 			 -EPROTONOSUPPORT);
-	assert_int_equal(back.ext_version, 2);
+	assert_int_equal(back.ext_version, 3);
+	buf[13] = 2;
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
 	buf[13] = 1;
 	f.len = (u32)n - 1;
-	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
-			 -EPROTONOSUPPORT);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
 	f.len = (u32)n + 1;
 	buf[n] = 0;
-	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why),
-			 -EPROTONOSUPPORT);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
 	/* a NUL and nothing after it */
 	f.len = 8 + 5;
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
@@ -208,13 +210,85 @@ static void frame_open_ext(void **state)
 	memset(o.name, 'a', RDPPRN_FRAME_OPEN_NAME_MAX);
 	o.name[RDPPRN_FRAME_OPEN_NAME_MAX] = 0;
 	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
-	assert_int_equal(n, RDPPRN_FRAME_OPEN_MAX);
+	assert_int_equal(n, 8 + 255 + RDPPRN_OPEN_EXT_V1_LEN);
 	open_parse(&f, buf, (size_t)n);
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
 	assert_int_equal(strlen(back.name), 255);
 	/* without the NUL, 256 name bytes are too many */
 	memset(buf + 8, 'a', 256);
 	open_parse(&f, buf, 8 + 256);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
+}
+
+/* parse SESSION_OPEN with a version 2 block carrying @addr (raw bytes) */
+static int open_addr(const char *addr, size_t alen, int lendelta,
+		     struct rdpprn_open *back)
+{
+	static u8 buf[RDPPRN_FRAME_OPEN_MAX + 64];
+	struct rdpprn_frame f;
+	const char *why;
+	size_t n = 8;
+
+	memset(buf, 0, 8);
+	memcpy(buf + n, "pc\0\x02\0\0\0\0", 8);
+	n += 8;
+	buf[n++] = (u8)((int)alen + lendelta);
+	memcpy(buf + n, addr, alen);
+	n += alen;
+	open_parse(&f, buf, n);
+	return rdpprn_frame_parse_open(&f, back, &why);
+}
+
+/* Version 2: the client's address, an IPv4 or IPv6 literal or nothing. */
+static void frame_open_addr(void **state)
+{
+	static const char v6max[] = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
+	struct rdpprn_open o = {
+		.ext_version = RDPPRN_OPEN_EXT_V2, .flags = RDPPRN_OPEN_PROVIDER,
+	}, back;
+	struct rdpprn_frame f;
+	const char *why;
+	u8 buf[RDPPRN_FRAME_OPEN_MAX + 8];
+	int n;
+
+	strcpy(o.name, "pc");
+	strcpy(o.addr, "192.0.2.7");
+	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
+	assert_int_equal(n, 8 + 2 + RDPPRN_OPEN_EXT_V2_FIXED + 9);
+	open_parse(&f, buf, (size_t)n);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_string_equal(back.addr, "192.0.2.7");
+	assert_int_equal(back.flags, RDPPRN_OPEN_PROVIDER);
+
+	assert_int_equal(open_addr("2001:db8::7", 11, 0, &back), 0);
+	assert_string_equal(back.addr, "2001:db8::7");
+	assert_int_equal(open_addr("", 0, 0, &back), 0);	/* unknown */
+	assert_string_equal(back.addr, "");
+	assert_int_equal(open_addr(v6max, 45, 0, &back), 0);
+	assert_string_equal(back.addr, v6max);
+
+	/* not an address, a NUL inside, lengths that do not match */
+	assert_int_equal(open_addr("192.0.2.7x", 10, 0, &back), -EBADMSG);
+	assert_string_equal(back.addr, "");
+	assert_int_equal(open_addr("pc-7", 4, 0, &back), -EBADMSG);
+	assert_int_equal(open_addr("1.2.3.4\0\x01", 9, 0, &back), -EBADMSG);
+	assert_int_equal(open_addr("1.2.3.4", 7, 1, &back), -EBADMSG);
+	assert_int_equal(open_addr("1.2.3.4", 7, -1, &back), -EBADMSG);
+	assert_int_equal(open_addr("::1 ", 4, 0, &back), -EBADMSG);
+	assert_int_equal(open_addr("1111111111111111111111111111111111111111111111", 46,
+				   0, &back), -EBADMSG);
+
+	/* the longest name and address: RDPPRN_FRAME_OPEN_MAX */
+	memset(o.name, 'a', RDPPRN_FRAME_OPEN_NAME_MAX);
+	o.name[RDPPRN_FRAME_OPEN_NAME_MAX] = 0;
+	strcpy(o.addr, v6max);
+	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
+	assert_int_equal(n, RDPPRN_FRAME_OPEN_MAX);
+	open_parse(&f, buf, (size_t)n);
+	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), 0);
+	assert_string_equal(back.addr, v6max);
+	/* one byte more is no SESSION_OPEN */
+	open_parse(&f, buf, (size_t)n + 1);
 	assert_int_equal(rdpprn_frame_parse_open(&f, &back, &why), -EBADMSG);
 }
 
@@ -530,6 +604,7 @@ int main(void)
 		cmocka_unit_test(frame_garbage),
 		cmocka_unit_test(frame_open),
 		cmocka_unit_test(frame_open_ext),
+		cmocka_unit_test(frame_open_addr),
 		cmocka_unit_test(rx_byte_by_byte),
 		cmocka_unit_test(rx_truncated_stream),
 		cmocka_unit_test(rx_garbage_after_good),

@@ -92,6 +92,7 @@ static void json_session_and_event(void **state)
 	assert_string_equal(out_close(f),
 			    "{\"event\":\"session_event\",\"session_id\":7,"
 			    "\"uid\":null,\"gid\":null,\"client_name\":null,"
+			    "\"client_address\":null,"
 			    "\"owner_portid\":null,\"printers\":null,"
 			    "\"errors\":null,\"orphans\":null,"
 			    "\"state\":\"ended\"}");

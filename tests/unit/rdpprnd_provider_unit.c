@@ -125,11 +125,11 @@ static void expect_refused_open(struct h *h, const char *reason)
 
 static void unknown_version_refused(void **state)
 {
-	static const u8 v2[] = { 2, 1, 0, 0, 0, 0xaa };
+	static const u8 v3[] = { 3, 1, 0, 0, 0, 0xaa };
 	struct h *h = *state;
 
-	feed_open_raw(h, v2, sizeof(v2));
-	expect_refused_open(h, "SESSION_OPEN: unknown extension version 2");
+	feed_open_raw(h, v3, sizeof(v3));
+	expect_refused_open(h, "SESSION_OPEN: unknown extension version 3");
 }
 
 static void version_1_of_other_length_refused(void **state)
@@ -138,7 +138,30 @@ static void version_1_of_other_length_refused(void **state)
 	struct h *h = *state;
 
 	feed_open_raw(h, v1, sizeof(v1));
-	expect_refused_open(h, "SESSION_OPEN: unknown extension version 1");
+	expect_refused_open(h, "malformed SESSION_OPEN: extension block of the wrong size");
+}
+
+/* Version 2: the client's address goes to the kernel and the log. */
+static void version_2_address_passed(void **state)
+{
+	static const u8 v2[] = { 2, 1, 0, 0, 0, 11, '2', '0', '0', '1', ':',
+				 'd', 'b', '8', ':', ':', '7' };
+	struct h *h = *state;
+
+	feed_open_raw(h, v2, sizeof(v2));
+	assert_false(rdpprnd_session_ended(&h->s));
+	assert_int_equal(h->fk.sessions_new, 1);
+	assert_string_equal(h->fk.client_addr, "2001:db8::7");
+	assert_true(log_has(h, "client \"x\" at 2001:db8::7, device provider"));
+}
+
+static void version_2_bad_address_refused(void **state)
+{
+	static const u8 v2[] = { 2, 1, 0, 0, 0, 4, 'p', 'c', '-', '7' };
+	struct h *h = *state;
+
+	feed_open_raw(h, v2, sizeof(v2));
+	expect_refused_open(h, "malformed SESSION_OPEN: client address is no IPv4 or IPv6 literal");
 }
 
 static void unknown_flags_refused(void **state)
@@ -383,6 +406,8 @@ int main(void)
 		T(flags_zero_is_whole_channel),
 		T(unknown_version_refused),
 		T(version_1_of_other_length_refused),
+		T(version_2_address_passed),
+		T(version_2_bad_address_refused),
 		T(unknown_flags_refused),
 		T(handshake_pdus_dropped),
 		T(drive_left_to_the_server),

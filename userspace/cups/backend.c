@@ -27,7 +27,7 @@
 
 #include <cups/backend.h>
 
-#include <linux/rdpprn.h>
+#include <linux/rdpprn_dev.h>
 
 #include "rdpprn_cups.h"
 

@@ -4,6 +4,7 @@
  * ends treat the other's bytes as hostile: a frame is refused by its
  * header before anything is buffered for it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -88,6 +89,33 @@ void rdpprn_frame_hdr(u8 *hdr, u8 type, u32 len)
 	hdr[4] = type;
 }
 
+/*
+ * Version 2's address: length, then the literal. Only what inet_pton()
+ * takes as an IPv4 or IPv6 address is accepted, so that nothing else
+ * reaches the kernel, the logs or a policy's address match.
+ */
+static int rdpprn_frame_parse_open_addr(const u8 *p, size_t n,
+					struct rdpprn_open *o, const char **why)
+{
+	struct in6_addr a;
+
+	if (!n || p[0] != n - 1 || p[0] >= RDPPRN_CLIENT_ADDR_MAX) {
+		*why = "client address length does not match the block";
+		return -EBADMSG;
+	}
+	memcpy(o->addr, p + 1, p[0]);
+	o->addr[p[0]] = '\0';
+	if (!p[0])
+		return 0;	/* unknown */
+	if (strlen(o->addr) == p[0] &&
+	    (inet_pton(AF_INET, o->addr, &a) == 1 ||
+	     inet_pton(AF_INET6, o->addr, &a) == 1))
+		return 0;
+	o->addr[0] = '\0';
+	*why = "client address is no IPv4 or IPv6 literal";
+	return -EBADMSG;
+}
+
 /* The extension block after the name's NUL: version, then its fields */
 static int rdpprn_frame_parse_open_ext(const u8 *ext, size_t n,
 				       struct rdpprn_open *o, const char **why)
@@ -97,16 +125,24 @@ static int rdpprn_frame_parse_open_ext(const u8 *ext, size_t n,
 		return -EBADMSG;
 	}
 	o->ext_version = ext[0];
-	if (o->ext_version != RDPPRN_OPEN_EXT_V1 ||
-	    n != RDPPRN_OPEN_EXT_V1_LEN - 1) {
+	if (o->ext_version != RDPPRN_OPEN_EXT_V1 &&
+	    o->ext_version != RDPPRN_OPEN_EXT_V2) {
 		*why = "unknown extension version";
 		return -EPROTONOSUPPORT;
+	}
+	if (n < RDPPRN_OPEN_EXT_V1_LEN - 1 ||
+	    (o->ext_version == RDPPRN_OPEN_EXT_V1 &&
+	     n != RDPPRN_OPEN_EXT_V1_LEN - 1)) {
+		*why = "extension block of the wrong size";
+		return -EBADMSG;
 	}
 	o->flags = rdpprn_get_le32(ext + 1);
 	if (o->flags & ~RDPPRN_OPEN_FLAGS_V1) {
 		*why = "unknown flags";
 		return -EOPNOTSUPP;
 	}
+	if (o->ext_version == RDPPRN_OPEN_EXT_V2)
+		return rdpprn_frame_parse_open_addr(ext + 5, n - 5, o, why);
 	return 0;
 }
 
@@ -148,12 +184,17 @@ int rdpprn_frame_parse_open(const struct rdpprn_frame *f,
 int rdpprn_frame_build_open(u8 *buf, size_t cap, const struct rdpprn_open *o)
 {
 	size_t n = strnlen(o->name, sizeof(o->name));
-	size_t ext = o->ext_version ? RDPPRN_OPEN_EXT_V1_LEN : 0;
+	size_t alen = strnlen(o->addr, sizeof(o->addr));
+	size_t ext = 0;
 
-	if (n > RDPPRN_FRAME_OPEN_NAME_MAX)
-		return -E2BIG;
-	if (o->ext_version && o->ext_version != RDPPRN_OPEN_EXT_V1)
+	if (o->ext_version == RDPPRN_OPEN_EXT_V1)
+		ext = RDPPRN_OPEN_EXT_V1_LEN;
+	else if (o->ext_version == RDPPRN_OPEN_EXT_V2)
+		ext = RDPPRN_OPEN_EXT_V2_FIXED + alen;
+	else if (o->ext_version)
 		return -EINVAL;
+	if (n > RDPPRN_FRAME_OPEN_NAME_MAX || alen >= sizeof(o->addr))
+		return -E2BIG;
 	if (cap < RDPPRN_FRAME_OPEN_FIXED + n + ext)
 		return -ENOSPC;
 	rdpprn_put_le32(buf, o->uid);
@@ -164,6 +205,10 @@ int rdpprn_frame_build_open(u8 *buf, size_t cap, const struct rdpprn_open *o)
 		buf[n] = '\0';
 		buf[n + 1] = o->ext_version;
 		rdpprn_put_le32(buf + n + 2, o->flags);
+	}
+	if (o->ext_version == RDPPRN_OPEN_EXT_V2) {
+		buf[n + RDPPRN_OPEN_EXT_V1_LEN] = (u8)alen;
+		memcpy(buf + n + RDPPRN_OPEN_EXT_V2_FIXED, o->addr, alen);
 	}
 	return (int)(n + ext);
 }

@@ -46,6 +46,7 @@ static const u8 rdpprn_genl_kinds[RDPPRN_A_MAX + 1] = {
 	[RDPPRN_A_SESSION_STATE] = RDPPRN_GENL_U32,
 	[RDPPRN_A_ORPHANS] = RDPPRN_GENL_U32,
 	[RDPPRN_A_INCOMPLETE] = RDPPRN_GENL_U64,
+	[RDPPRN_A_CLIENT_ADDR] = RDPPRN_GENL_STR,
 };
 
 enum rdpprn_genl_kind rdpprn_genl_attr_kind(int attr)

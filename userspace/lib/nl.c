@@ -318,8 +318,8 @@ static void rdpprn_nl_new_reply(void *ctx, const struct rdpprn_nl_obj *o)
 }
 
 int rdpprn_nl_session_new(struct rdpprn_nl *nl, u32 uid, u32 gid,
-			  const char *client_name, u32 *session_id,
-			  struct rdpprn_nl_res *res)
+			  const char *client_name, const char *client_addr,
+			  u32 *session_id, struct rdpprn_nl_res *res)
 {
 	struct rdpprn_nl_new n = { 0 };
 	struct nl_msg *msg;
@@ -329,7 +329,9 @@ int rdpprn_nl_session_new(struct rdpprn_nl *nl, u32 uid, u32 gid,
 	if (!msg || nla_put_u32(msg, RDPPRN_A_UID, uid) ||
 	    nla_put_u32(msg, RDPPRN_A_GID, gid) ||
 	    (client_name && *client_name &&
-	     nla_put_string(msg, RDPPRN_A_CLIENT_NAME, client_name))) {
+	     nla_put_string(msg, RDPPRN_A_CLIENT_NAME, client_name)) ||
+	    (client_addr && *client_addr &&
+	     nla_put_string(msg, RDPPRN_A_CLIENT_ADDR, client_addr))) {
 		nlmsg_free(msg);
 		return rdpprn_nl_nomsg(res);
 	}

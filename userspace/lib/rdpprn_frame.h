@@ -31,17 +31,23 @@
  * SESSION_OPEN extension: the client name may be followed by one NUL and
  * an extension block, version u8 then its fields. Version 1 is
  * RDPPRN_OPEN_EXT_V1_LEN bytes from the NUL on: NUL, version, flags u32.
- * A parser refuses versions it does not know, so a later version may
- * append fields without an old rdpprnd misreading them.
+ * Version 2 appends the client's network address: length u8 (0 for
+ * unknown, at most RDPPRN_CLIENT_ADDR_MAX - 1), then an IPv4 or IPv6
+ * literal in ASCII without a NUL. A parser refuses versions it does not
+ * know, so a later version may append fields without an old rdpprnd
+ * misreading them.
  */
 #define RDPPRN_OPEN_EXT_V1		1
 #define RDPPRN_OPEN_EXT_V1_LEN		6
+#define RDPPRN_OPEN_EXT_V2		2
+#define RDPPRN_OPEN_EXT_V2_FIXED	7
 /* The RDP server runs the handshake and keeps the non-printer devices */
 #define RDPPRN_OPEN_PROVIDER		0x1
 #define RDPPRN_OPEN_FLAGS_V1		RDPPRN_OPEN_PROVIDER
 #define RDPPRN_FRAME_OPEN_MAX		(RDPPRN_FRAME_OPEN_FIXED + \
 					 RDPPRN_FRAME_OPEN_NAME_MAX + \
-					 RDPPRN_OPEN_EXT_V1_LEN)
+					 RDPPRN_OPEN_EXT_V2_FIXED + \
+					 RDPPRN_CLIENT_ADDR_MAX - 1)
 
 /**
  * enum rdpprn_frame_type - frame types
@@ -81,6 +87,8 @@ struct rdpprn_frame {
  * @name: client name, UTF-8, NUL-terminated here
  * @ext_version: version of the extension block, 0 when there is none
  * @flags: RDPPRN_OPEN_* flags of the extension block
+ * @addr: version 2: the client's address, an IPv4 or IPv6 literal, ""
+ *	when unknown
  */
 struct rdpprn_open {
 	u32 uid;
@@ -88,6 +96,7 @@ struct rdpprn_open {
 	char name[RDPPRN_CLIENT_NAME_MAX];
 	u8 ext_version;
 	u32 flags;
+	char addr[RDPPRN_CLIENT_ADDR_MAX];
 };
 
 /**

@@ -123,8 +123,8 @@ int rdpprn_nl_recv(struct rdpprn_nl *nl);
 
 /* RDPPRN_CMD_SESSION_NEW: this socket becomes the session owner. */
 int rdpprn_nl_session_new(struct rdpprn_nl *nl, u32 uid, u32 gid,
-			  const char *client_name, u32 *session_id,
-			  struct rdpprn_nl_res *res);
+			  const char *client_name, const char *client_addr,
+			  u32 *session_id, struct rdpprn_nl_res *res);
 int rdpprn_nl_session_del(struct rdpprn_nl *nl, u32 session_id,
 			  struct rdpprn_nl_res *res);
 /*

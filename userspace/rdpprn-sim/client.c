@@ -108,6 +108,10 @@ int sim_start(struct sim *s)
 		o.ext_version = RDPPRN_OPEN_EXT_V1;
 		o.flags = RDPPRN_OPEN_PROVIDER;
 	}
+	if (s->o->client_addr) {
+		o.ext_version = RDPPRN_OPEN_EXT_V2;
+		snprintf(o.addr, sizeof(o.addr), "%s", s->o->client_addr);
+	}
 	snprintf(o.name, sizeof(o.name), "%s", s->o->client_name);
 	n = rdpprn_frame_build_open(buf, sizeof(buf), &o);
 	if (n < 0)

@@ -36,6 +36,8 @@ static const char sim_usage[] =
 "Session:\n"
 "  --uid N --gid N         owner of the device nodes (default 0 0)\n"
 "  --client-name NAME      client name (default rdpprn-sim)\n"
+"  --client-address ADDR   the address an RDP server would have seen\n"
+"                          (SESSION_OPEN extension version 2)\n"
 "  --printer SPEC          a printer to announce (repeatable): a comma list\n"
 "                          of name=..,driver=..,id=N,dos=PRNn,pnp=..,\n"
 "                          flags=N,config=FILE and the words default, xps,\n"
@@ -114,7 +116,7 @@ enum {
 	OPT_OUT, OPT_JOBS, OPT_TIMEOUT, OPT_CREATE_ST, OPT_WRITE_ST,
 	OPT_FAULT_AFTER, OPT_CLOSE_ST, OPT_SHORT, OPT_ZERO, OPT_DELAY,
 	OPT_SILENT, OPT_GARBAGE, OPT_TRUNCATED, OPT_REMOVE, OPT_DISCONNECT,
-	OPT_EXIT_READY, OPT_FQ, OPT_PROVIDER, OPT_DRIVE, OPT_CACHE,
+	OPT_EXIT_READY, OPT_FQ, OPT_PROVIDER, OPT_DRIVE, OPT_CACHE, OPT_CADDR,
 };
 
 static const struct option sim_opts_long[] = {
@@ -123,6 +125,7 @@ static const struct option sim_opts_long[] = {
 	{ "uid", required_argument, NULL, OPT_UID },
 	{ "gid", required_argument, NULL, OPT_GID },
 	{ "client-name", required_argument, NULL, OPT_CNAME },
+	{ "client-address", required_argument, NULL, OPT_CADDR },
 	{ "printer", required_argument, NULL, OPT_PRINTER },
 	{ "printers", required_argument, NULL, OPT_PRINTERS },
 	{ "announce-hex", required_argument, NULL, OPT_HEX },
@@ -240,6 +243,9 @@ static bool sim_opt_session(struct sim_opts *o, int c, const char *arg)
 		break;
 	case OPT_CNAME:
 		o->client_name = arg;
+		break;
+	case OPT_CADDR:
+		o->client_addr = arg;
 		break;
 	case OPT_PRINTER:
 		sim_add_printer(o, arg);

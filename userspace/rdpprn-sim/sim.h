@@ -61,6 +61,7 @@ struct sim_printer {
  * @uid: SESSION_OPEN uid
  * @gid: SESSION_OPEN gid
  * @client_name: SESSION_OPEN client name and the Client Name Request's
+ * @client_addr: SESSION_OPEN client address (version 2 block), or NULL
  * @printers: printers to announce
  * @n_printers: how many
  * @announce_hex: announce this PDU (a .hex file) instead
@@ -112,6 +113,7 @@ struct sim_opts {
 	u32 uid;
 	u32 gid;
 	const char *client_name;
+	const char *client_addr;
 	struct sim_printer *printers;
 	unsigned int n_printers;
 	const char *announce_hex;

@@ -36,6 +36,7 @@ static const struct ctl_field ctl_session_fields[] = {
 	{ RDPPRN_A_UID, "uid", CTL_U },
 	{ RDPPRN_A_GID, "gid", CTL_U },
 	{ RDPPRN_A_CLIENT_NAME, "client_name", CTL_S },
+	{ RDPPRN_A_CLIENT_ADDR, "client_address", CTL_S },
 	{ RDPPRN_A_OWNER_PORTID, "owner_portid", CTL_U },
 	{ RDPPRN_A_DEVICES, "printers", CTL_U },
 	{ RDPPRN_A_ERRORS, "errors", CTL_U },

@@ -8,10 +8,11 @@
 #include "rdpprn_log.h"
 #include "daemon.h"
 
-static int rdpprnd_k_session_new(void *k, u32 uid, u32 gid, const char *name,
+static int rdpprnd_k_session_new(void *k, const struct rdpprn_open *o,
 				 u32 *sid, struct rdpprn_nl_res *res)
 {
-	return rdpprn_nl_session_new(k, uid, gid, name, sid, res);
+	return rdpprn_nl_session_new(k, o->uid, o->gid, o->name, o->addr, sid,
+				     res);
 }
 
 static int rdpprnd_k_session_del(void *k, u32 sid, struct rdpprn_nl_res *res)

@@ -87,8 +87,9 @@ struct rdpprnd_ctx {
 
 /**
  * struct rdpprnd_kops - what a session asks of the kernel
- * @session_new: RDPPRN_CMD_SESSION_NEW; the caller's socket becomes the
- *	session owner
+ * @session_new: RDPPRN_CMD_SESSION_NEW for the owner, client name and
+ *	address of a SESSION_OPEN; the caller's socket becomes the session
+ *	owner
  * @session_del: RDPPRN_CMD_SESSION_DEL
  * @pdu: RDPPRN_CMD_PDU with a client-to-server PDU. The kernel's answers
  *	(Server Device Announce Responses) reach rdpprnd_session_kernel_pdu()
@@ -98,8 +99,8 @@ struct rdpprnd_ctx {
  * means the netlink socket failed and the session cannot go on.
  */
 struct rdpprnd_kops {
-	int (*session_new)(void *k, u32 uid, u32 gid, const char *name,
-			   u32 *sid, struct rdpprn_nl_res *res);
+	int (*session_new)(void *k, const struct rdpprn_open *o, u32 *sid,
+			   struct rdpprn_nl_res *res);
 	int (*session_del)(void *k, u32 sid, struct rdpprn_nl_res *res);
 	int (*pdu)(void *k, u32 sid, const u8 *pdu, size_t len,
 		   struct rdpprn_nl_res *res);

@@ -173,15 +173,16 @@ static void rdpprnd_session_open(struct rdpprnd_session *s,
 	s->provider = o.flags & RDPPRN_OPEN_PROVIDER;
 	rdpprn_escape(o.name, strlen(o.name), s->client_name,
 		      sizeof(s->client_name));
-	if (s->kops->session_new(s->k, o.uid, o.gid, o.name, &s->sid, &res)) {
+	if (s->kops->session_new(s->k, &o, &s->sid, &res)) {
 		rdpprnd_session_end(s, true,
 				    "the kernel refused the session (uid %u gid %u): %s%s%s",
 				    o.uid, o.gid, rdpprn_errname(res.err),
 				    res.msg[0] ? ": " : "", res.msg);
 		return;
 	}
-	rdpprn_info("session %u: kernel session %u for uid %u gid %u, client \"%s\"%s",
+	rdpprn_info("session %u: kernel session %u for uid %u gid %u, client \"%s\"%s%s%s",
 		    s->conn, s->sid, s->uid, s->gid, s->client_name,
+		    o.addr[0] ? " at " : "", o.addr,
 		    s->provider ? ", device provider" : "");
 	rdpprn_put_le32(info, s->sid);
 	if (!rdpprnd_session_frame_out(s, RDPPRN_FRAME_SESSION_INFO, info,

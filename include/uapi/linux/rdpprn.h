@@ -13,9 +13,6 @@
 #ifndef _UAPI_LINUX_RDPPRN_H
 #define _UAPI_LINUX_RDPPRN_H
 
-#include <linux/ioctl.h>
-#include <linux/types.h>
-
 #define RDPPRN_GENL_NAME		"rdpprn"
 #define RDPPRN_GENL_VERSION		1
 #define RDPPRN_MCGRP_MONITOR		"monitor"
@@ -33,7 +30,7 @@
  * @RDPPRN_CMD_UNSPEC: unused
  * @RDPPRN_CMD_SESSION_NEW: create a session. Requires %RDPPRN_A_UID and
  *	%RDPPRN_A_GID (owner of the session's device nodes); optional
- *	%RDPPRN_A_CLIENT_NAME. The reply carries %RDPPRN_A_SESSION_ID. The
+ *	%RDPPRN_A_CLIENT_NAME and %RDPPRN_A_CLIENT_ADDR. The reply carries %RDPPRN_A_SESSION_ID. The
  *	sending socket becomes the session owner.
  * @RDPPRN_CMD_SESSION_DEL: end the session %RDPPRN_A_SESSION_ID: its devices
  *	go away, open jobs fail with ENODEV.
@@ -117,6 +114,10 @@ enum rdpprn_cmd {
  *	persist (opaque to rdpprn; at most the max_config parameter, and the
  *	DR_PRN_CACHE_DATA PDU that carries it, names included, at most
  *	%RDPPRN_PDU_ATTR_MAX bytes)
+ * @RDPPRN_A_CLIENT_ADDR: string, the client's network address as the RDP
+ *	server saw it: an IPv4 or IPv6 literal (kept in canonical form), at
+ *	most %RDPPRN_CLIENT_ADDR_MAX bytes with the terminator; absent or
+ *	empty when unknown
  * @__RDPPRN_A_MAX: internal
  * @RDPPRN_A_MAX: highest attribute
  */
@@ -150,6 +151,7 @@ enum rdpprn_attr {
 	RDPPRN_A_INCOMPLETE,
 	RDPPRN_A_CACHE_EVENT,
 	RDPPRN_A_CONFIG,
+	RDPPRN_A_CLIENT_ADDR,
 
 	__RDPPRN_A_MAX,
 	RDPPRN_A_MAX = __RDPPRN_A_MAX - 1
@@ -178,6 +180,8 @@ enum rdpprn_cache_event {
 
 /* Longest client name accepted in RDPPRN_A_CLIENT_NAME, terminator included */
 #define RDPPRN_CLIENT_NAME_MAX		256
+/* Longest RDPPRN_A_CLIENT_ADDR, terminator included (INET6_ADDRSTRLEN) */
+#define RDPPRN_CLIENT_ADDR_MAX		46
 
 /**
  * enum rdpprn_job_state - where a print job stands
@@ -198,33 +202,5 @@ enum rdpprn_job_state {
 	RDPPRN_JOB_GONE,
 	RDPPRN_JOB_QUEUED,
 };
-
-/*
- * Ioctls on an open /dev/rdpprnN, that is on one print job.
- * See Documentation/devices.rst, "Ioctls".
- */
-#define RDPPRN_IOC_MAGIC		0xB9
-
-/**
- * enum rdpprn_format - what a print job's data is
- * @RDPPRN_FORMAT_NATIVE: the printer's own language, handed to the
- *	client's printer as it is (the default)
- * @RDPPRN_FORMAT_XPS: an XPS document. Before the job's first write
- *	request the client gets DR_PRN_USING_XPS, so that it sends the data
- *	to the printer's XPS path. Only for printers announced with
- *	%RDPPRN_PRINTER_F_XPS.
- */
-enum rdpprn_format {
-	RDPPRN_FORMAT_NATIVE,
-	RDPPRN_FORMAT_XPS,
-};
-
-/*
- * RDPPRN_IOC_SET_FORMAT: set the job's &enum rdpprn_format (a __u32),
- * before its first write(). Errors: EINVAL (an unknown format), EOPNOTSUPP
- * (XPS on a printer that did not announce it), EBUSY (the job has data
- * already), or the job's own error (ENODEV when the printer went away).
- */
-#define RDPPRN_IOC_SET_FORMAT		_IOW(RDPPRN_IOC_MAGIC, 1, __u32)
 
 #endif /* _UAPI_LINUX_RDPPRN_H */

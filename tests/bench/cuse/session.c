@@ -99,9 +99,8 @@ static int rdpprn_cuse_frame(void *arg, u8 type, const void *head,
 	return 0;
 }
 
-static int rdpprn_cuse_session_new(void *k, u32 uid, u32 gid,
-				   const char *name, u32 *sid,
-				   struct rdpprn_nl_res *res)
+static int rdpprn_cuse_session_new(void *k, const struct rdpprn_open *o,
+				   u32 *sid, struct rdpprn_nl_res *res)
 {
 	memset(res, 0, sizeof(*res));
 	*sid = 1;

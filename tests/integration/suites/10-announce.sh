@@ -2,7 +2,8 @@
 # shellcheck shell=sh
 #
 # The spec's 3-device announce (2 printers + LPT1): exactly two devices,
-# exactly two Server Device Announce Responses, sysfs attributes, uevent
+# exactly two Server Device Announce Responses, sysfs attributes (the
+# client's address in canonical form among them), uevent
 # variables, node ownership; name sanitizing; SESSION_DEL removes it all.
 # shellcheck disable=SC1091
 . "$IT_DIR/lib.sh"
@@ -10,7 +11,7 @@
 vec=$IT_DIR/vectors/01_c2s_device_list_announce_3dev.hex
 
 if ! serve_start announce --vector "$vec" --uid 1000 --gid 1000 \
-	--client-name TSDEV-SELFHOST; then
+	--client-name TSDEV-SELFHOST --client-address 2001:DB8:0:0::7; then
 	not_ok announce-vector-ready "serve did not start"
 	exit 0
 fi
@@ -64,6 +65,7 @@ for pair in "4:$n4" "3:$n3"; do
 	attr "sysfs-device_id-$id" "$node" device_id "$id"
 	attr "sysfs-session_id-$id" "$node" session_id "$sid"
 	attr "sysfs-client_name-$id" "$node" client_name TSDEV-SELFHOST
+	attr "sysfs-client_address-$id" "$node" client_address 2001:db8::7
 	attr "sysfs-jobs-$id" "$node" jobs 0
 	attr "sysfs-bytes-$id" "$node" bytes 0
 	attr "sysfs-errors-$id" "$node" errors 0

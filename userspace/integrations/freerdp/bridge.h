@@ -89,7 +89,8 @@ struct bridge_relay {
 
 void bridge_relay_init(struct bridge_relay *r, unsigned int conn,
 		       bridge_deliver_fn deliver, void *ctx);
-int bridge_relay_start(struct bridge_relay *r, const char *client_name);
+int bridge_relay_start(struct bridge_relay *r, const char *client_name,
+		       const char *client_addr);
 void bridge_relay_from_client(struct bridge_relay *r, const u8 *pdu,
 			      size_t len);
 void bridge_relay_event(struct bridge_relay *r);

@@ -370,7 +370,8 @@ static const char *bridge_peer_loop(freerdp_peer *client,
 
 		if (p->activated && p->rdpdr &&
 		    p->relay.state == BRIDGE_RELAY_IDLE) {
-			bridge_relay_start(&p->relay, p->client_name);
+			bridge_relay_start(&p->relay, p->client_name,
+					   client->hostname);
 			if (!bridge_relay_events(p))
 				return "out of event handles";
 		}

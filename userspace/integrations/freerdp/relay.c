@@ -9,6 +9,7 @@
  * bridge_relay_event() reads at most once, so PDUs for the client are
  * handed to FreeRDP (which sends them before the next read) in slices.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -159,6 +160,9 @@ static void bridge_relay_flush(struct bridge_relay *r)
  * bridge_relay_start() - connect to rdpprnd and open the session
  * @r: an idle relay
  * @client_name: the client's name for SESSION_OPEN, UTF-8
+ * @client_addr: the peer's address as FreeRDP has it (client->hostname);
+ *	an IPv4 or IPv6 literal goes to rdpprnd for site policy, anything
+ *	else (a Unix socket's path) is left out
  *
  * Connects to --rdpprnd or runs --exec, and queues SESSION_OPEN with
  * --uid/--gid. SESSION_INFO and the Server Announce follow from rdpprnd.
@@ -166,13 +170,15 @@ static void bridge_relay_flush(struct bridge_relay *r)
  * Return: 0, or -errno (the relay is DONE then and client PDUs are
  * dropped).
  */
-int bridge_relay_start(struct bridge_relay *r, const char *client_name)
+int bridge_relay_start(struct bridge_relay *r, const char *client_name,
+		       const char *client_addr)
 {
+	struct in6_addr a;
 	struct rdpprn_open o = {
 		.uid = bridge_opts.uid,
 		.gid = bridge_opts.gid,
 	};
-	u8 buf[RDPPRN_FRAME_OPEN_FIXED + RDPPRN_FRAME_OPEN_NAME_MAX];
+	u8 buf[RDPPRN_FRAME_OPEN_MAX];
 	size_t n;
 	int fd, len;
 
@@ -185,6 +191,12 @@ int bridge_relay_start(struct bridge_relay *r, const char *client_name)
 	}
 	memcpy(o.name, client_name, n);
 	o.name[n] = '\0';
+	if (client_addr && strlen(client_addr) < sizeof(o.addr) &&
+	    (inet_pton(AF_INET, client_addr, &a) == 1 ||
+	     inet_pton(AF_INET6, client_addr, &a) == 1)) {
+		o.ext_version = RDPPRN_OPEN_EXT_V2;
+		strcpy(o.addr, client_addr);
+	}
 
 	if (bridge_opts.exec)
 		fd = rdpprn_spawn(bridge_opts.exec, &r->child);
