@@ -13,6 +13,7 @@
 #   - rdpprn-queued started with the suite's cups.conf: one driver mapping
 #     (HP LaserJet* to CUPS's Generic PostScript), raw passthrough for the
 #     rest;
+#   - the XPS type declared to CUPS (/etc/cups/local.types);
 #   - the test users.
 #
 # Usage: guest-setup.sh USER...
@@ -26,6 +27,9 @@ rdpprn_up
 users_add "$@"
 cups_up
 install -m 0644 "$P/cups.conf" /etc/rdpprn/cups.conf
+# Debian's CUPS knows no XPS type: declare it, as cups.rst says (read
+# when cupsctl restarts cupsd below)
+printf 'application/oxps oxps\n' >/etc/cups/local.types
 # The backend's messages in error_log; jobs retried after 5 s rather
 # than 30 (cupsd restarts itself)
 cupsctl --debug-logging JobRetryInterval=5 || fail "cupsctl"
