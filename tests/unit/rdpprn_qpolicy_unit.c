@@ -16,14 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rdpprn_queued.h"
-
-static int parse(struct rdpprn_qconf *c, const char *text,
-		 struct rdpprn_config_err *err)
-{
-	rdpprn_qconf_init(c);
-	return rdpprn_qconf_parse(c, text, strlen(text), err);
-}
+#include "queued_world.h"
 
 /* @text is refused at @line with a message containing @what. */
 static void expect_refused(const char *text, unsigned int line,
@@ -32,7 +25,7 @@ static void expect_refused(const char *text, unsigned int line,
 	struct rdpprn_config_err err;
 	struct rdpprn_qconf c;
 
-	assert_int_equal(parse(&c, text, &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, text, &err), -EINVAL);
 	if (err.line != line || !strstr(err.msg, what))
 		fail_msg("\"%s\": line %u \"%s\", want line %u \"%s\"", text,
 			 err.line, err.msg, line, what);
@@ -47,21 +40,21 @@ static void test_parse(void **state)
 	const struct rdpprn_qrule *r;
 	struct rdpprn_qconf c;
 
-	assert_int_equal(parse(&c,
-			       "queue_name = %p@%c\n"
-			       "driver = g.ppd HP*\n"
-			       "keep_jobs = 5\n"
-			       "\n"
-			       "rule = kiosk\n"
-			       "  match_client = KIOSK-*\n"
-			       "  match_user = !admin\n"
-			       "  match_address = 10.0.0.0/8\n"
-			       "  action = replace\n"
-			       "  queue_name = %u-%p\n"
-			       "  driver = k.ppd *\n"
-			       "  universal = none\n"
-			       "  default_printer = force\n"
-			       "rule = rest\n", &err), 0);
+	assert_int_equal(qworld_parse(&c,
+				      "queue_name = %p@%c\n"
+				      "driver = g.ppd HP*\n"
+				      "keep_jobs = 5\n"
+				      "\n"
+				      "rule = kiosk\n"
+				      "  match_client = KIOSK-*\n"
+				      "  match_user = !admin\n"
+				      "  match_address = 10.0.0.0/8\n"
+				      "  action = replace\n"
+				      "  queue_name = %u-%p\n"
+				      "  driver = k.ppd *\n"
+				      "  universal = none\n"
+				      "  default_printer = force\n"
+				      "rule = rest\n", &err), 0);
 	/* the global keys before the first rule stay global */
 	assert_string_equal(c.queue_name, "%p@%c");
 	assert_int_equal(c.n_drivers, 1);
@@ -91,13 +84,13 @@ static void test_parse(void **state)
 	assert_int_equal(r->default_printer, RDPPRN_QP_DEF_GLOBAL);
 	rdpprn_qconf_free(&c);
 
-	assert_int_equal(parse(&c,
-			       "rule = a\naction = create\n"
-			       "rule = b\naction = update\n"
-			       "rule = c\naction = delete\n"
-			       "rule = d\ndefault_printer = no\n"
-			       "rule = e\ndefault_printer = yes\n"
-			       "rule = f\nmatch_group = ! staff\n", &err), 0);
+	assert_int_equal(qworld_parse(&c,
+				      "rule = a\naction = create\n"
+				      "rule = b\naction = update\n"
+				      "rule = c\naction = delete\n"
+				      "rule = d\ndefault_printer = no\n"
+				      "rule = e\ndefault_printer = yes\n"
+				      "rule = f\nmatch_group = ! staff\n", &err), 0);
 	assert_int_equal(c.rules[0].action, RDPPRN_QP_CREATE);
 	assert_int_equal(c.rules[1].action, RDPPRN_QP_UPDATE);
 	assert_int_equal(c.rules[2].action, RDPPRN_QP_DELETE);
@@ -167,7 +160,7 @@ static void test_example(void **state)
 			strncat(out, p + 1, n - 1);
 		strcat(out, "\n");
 	}
-	if (parse(&c, out, &err))
+	if (qworld_parse(&c, out, &err))
 		fail_msg("the example's line %u: %s", err.line, err.msg);
 	assert_int_equal(c.n_rules, 3);
 	assert_int_equal(c.rules[0].action, RDPPRN_QP_DELETE);
@@ -250,7 +243,7 @@ static bool applies(const char *text, const struct rdpprn_qwho *who)
 	struct rdpprn_qconf c;
 	bool ret;
 
-	if (parse(&c, text, &err))
+	if (qworld_parse(&c, text, &err))
 		fail_msg("\"%s\": line %u: %s", text, err.line, err.msg);
 	assert_int_equal(c.n_rules, 1);
 	ret = rdpprn_qrule_applies(&c.rules[0], who);
@@ -340,13 +333,13 @@ static void test_first_match(void **state)
 	struct rdpprn_qwho who = alice;
 	struct rdpprn_qconf c;
 
-	assert_int_equal(parse(&c,
-			       "rule = kiosks\nmatch_client = KIOSK-*\n"
-			       "action = delete\n"
-			       "rule = staff\nmatch_group = staff\n"
-			       "action = update\n"
-			       "rule = alice\nmatch_user = alice\n"
-			       "action = replace\n", &err), 0);
+	assert_int_equal(qworld_parse(&c,
+				      "rule = kiosks\nmatch_client = KIOSK-*\n"
+				      "action = delete\n"
+				      "rule = staff\nmatch_group = staff\n"
+				      "action = update\n"
+				      "rule = alice\nmatch_user = alice\n"
+				      "action = replace\n", &err), 0);
 	/* staff and alice both apply: the first in the file wins */
 	assert_string_equal(rdpprn_qrule_match(&c, &who)->name, "staff");
 	who.client = "KIOSK-1";
@@ -358,7 +351,7 @@ static void test_first_match(void **state)
 	assert_null(rdpprn_qrule_match(&c, &who));
 	rdpprn_qconf_free(&c);
 	/* no rules: nothing applies */
-	assert_int_equal(parse(&c, "", &err), 0);
+	assert_int_equal(qworld_parse(&c, "", &err), 0);
 	assert_null(rdpprn_qrule_match(&c, &alice));
 	rdpprn_qconf_free(&c);
 }
@@ -368,13 +361,13 @@ static void test_rule_driver(void **state)
 	struct rdpprn_config_err err;
 	struct rdpprn_qconf c;
 
-	assert_int_equal(parse(&c,
-			       "driver = global.ppd HP*\n"
-			       "universal = uni.ppd\n"
-			       "rule = own\ndriver = own.ppd *LaserJet 4*\n"
-			       "rule = none\nuniversal = none\n"
-			       "rule = raw\nuniversal = raw\n"
-			       "rule = plain\n", &err), 0);
+	assert_int_equal(qworld_parse(&c,
+				      "driver = global.ppd HP*\n"
+				      "universal = uni.ppd\n"
+				      "rule = own\ndriver = own.ppd *LaserJet 4*\n"
+				      "rule = none\nuniversal = none\n"
+				      "rule = raw\nuniversal = raw\n"
+				      "rule = plain\n", &err), 0);
 	/* the rule's lines first, then the global ones, then universal */
 	assert_string_equal(rdpprn_qrule_driver(&c, &c.rules[0],
 						"HP LaserJet 4")->ppd,
@@ -400,31 +393,6 @@ static void test_rule_driver(void **state)
 
 /* ---- the plan under the policy ------------------------------------------- */
 
-#define NP 8
-#define NQ 8
-
-/**
- * struct world - printers, CUPS's queues and a policy
- * @p: the printers
- * @users: their owners
- * @rule: the rule of each printer
- * @np: how many printers
- * @q: the queues
- * @nq: how many queues
- * @c: the configuration
- * @pass: the policy's part of the plan
- */
-struct world {
-	struct rdpprn_printer p[NP];
-	const char *users[NP];
-	const struct rdpprn_qrule *rule[NP];
-	size_t np;
-	struct rdpprn_queue q[NQ];
-	size_t nq;
-	struct rdpprn_qconf c;
-	struct rdpprn_qpass pass;
-};
-
 static const char policy[] =
 	"rule = gone\nmatch_user = carol\naction = delete\n"
 	"rule = upd\nmatch_user = bob\naction = update\n"
@@ -435,31 +403,12 @@ static const char policy[] =
 
 static int world_setup(void **state)
 {
-	struct world *w = calloc(1, sizeof(*w));
-	struct rdpprn_config_err err;
-
-	assert_int_equal(parse(&w->c, policy, &err), 0);
-	w->pass.rule = w->rule;
-	*state = w;
-	return 0;
-}
-
-static int world_teardown(void **state)
-{
-	struct world *w = *state;
-	size_t i;
-
-	for (i = 0; i < w->np; i++)
-		rdpprn_printer_clear(&w->p[i]);
-	for (i = 0; i < w->nq; i++)
-		rdpprn_queue_clear(&w->q[i]);
-	rdpprn_qconf_free(&w->c);
-	free(w);
+	*state = qworld_new(policy);
 	return 0;
 }
 
 /* A printer, its rule picked as qtarget.c would (no groups, no address). */
-static struct rdpprn_printer *add_printer(struct world *w, const char *user,
+static struct rdpprn_printer *add_printer(struct qworld *w, const char *user,
 					  unsigned int session, uint32_t id,
 					  const char *name, const char *client)
 {
@@ -483,52 +432,25 @@ static struct rdpprn_printer *add_printer(struct world *w, const char *user,
 	return p;
 }
 
-/* An existing agent's queue exactly as @want wants it. */
-static void add_wanted(struct world *w, const struct rdpprn_want *want)
-{
-	struct rdpprn_queue *q = &w->q[w->nq++];
-
-	memset(q, 0, sizeof(*q));
-	q->name = strdup(want->name);
-	q->uri = strdup(want->uri);
-	q->info = strdup(want->info);
-	q->location = strdup(want->location);
-	q->allowed = strdup(want->user);
-	q->model = strdup(RDPPRN_Q_RAW_MODEL);
-	q->accepting = true;
-	assert_true(rdpprn_queue_classify(q));
-}
-
-static void plan(struct world *w, struct rdpprn_plan *pl)
+static void plan(struct qworld *w, struct rdpprn_plan *pl)
 {
 	assert_int_equal(rdpprn_plan_policy(&w->c, w->p, w->np, w->users,
 					    w->q, w->nq, NULL, 0, &w->pass,
 					    pl), 0);
 }
 
-static const struct rdpprn_want *want_of(const struct rdpprn_plan *pl,
-					 const struct rdpprn_printer *p)
-{
-	size_t i;
-
-	for (i = 0; i < pl->n_want; i++)
-		if (pl->want[i].printer == p)
-			return &pl->want[i];
-	return NULL;
-}
-
 /*
  * Every printer's queue made as the plan wants it, as the previous pass
  * saw it: the world after a pass that did all it planned.
  */
-static void settle(struct world *w, struct rdpprn_qseen *seen)
+static void settle(struct qworld *w, struct rdpprn_qseen *seen)
 {
 	struct rdpprn_plan pl;
 	size_t i;
 
 	plan(w, &pl);
 	for (i = 0; i < pl.n_want; i++) {
-		add_wanted(w, &pl.want[i]);
+		qworld_add_wanted(w, &pl.want[i]);
 		seen[i].name = w->q[w->nq - 1].name;
 		seen[i].session = pl.want[i].printer->session;
 		seen[i].minor = pl.want[i].printer->minor;
@@ -540,10 +462,10 @@ static void settle(struct world *w, struct rdpprn_qseen *seen)
 
 static void test_plan_actions(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_printer *a, *b, *c, *k;
 	const struct rdpprn_want *wa, *wb, *wk;
-	struct rdpprn_qseen seen[NP];
+	struct rdpprn_qseen seen[QW_NP];
 	struct rdpprn_plan pl;
 
 	a = add_printer(w, "alice", 1, 1, "Office", "PC-A");
@@ -559,9 +481,9 @@ static void test_plan_actions(void **state)
 	/* no queues yet: delete makes none, the others create */
 	plan(w, &pl);
 	assert_int_equal(pl.n_want, 3);
-	assert_null(want_of(&pl, c));
+	assert_null(qworld_want_of(&pl, c));
 	assert_int_equal(pl.skip[2], RDPPRN_Q_SKIP_POLICY);
-	wk = want_of(&pl, k);
+	wk = qworld_want_of(&pl, k);
 	assert_string_equal(wk->name, "kiosk-dave-Lobby");
 	assert_int_equal(wk->action, RDPPRN_Q_CREATE);
 	/* default_printer = no: the client's default is not the user's */
@@ -578,13 +500,13 @@ static void test_plan_actions(void **state)
 
 	/* the policy comes: create and update leave the queues alone */
 	plan(w, &pl);
-	assert_int_equal(want_of(&pl, a)->action, RDPPRN_Q_KEEP);
-	assert_int_equal(want_of(&pl, b)->action, RDPPRN_Q_KEEP);
+	assert_int_equal(qworld_want_of(&pl, a)->action, RDPPRN_Q_KEEP);
+	assert_int_equal(qworld_want_of(&pl, b)->action, RDPPRN_Q_KEEP);
 	/*
 	 * carol's queue (made before the rule) is deleted, and so is the
 	 * kiosk's old one: the kiosk rule gives its printer another name
 	 */
-	assert_int_equal(want_of(&pl, k)->action, RDPPRN_Q_CREATE);
+	assert_int_equal(qworld_want_of(&pl, k)->action, RDPPRN_Q_CREATE);
 	assert_int_equal(pl.n_del, 2);
 	assert_string_equal(w->q[pl.del[0]].user, "carol");
 	assert_string_equal(w->q[pl.del[1]].name, "Lobby@KIOSK-1");
@@ -596,13 +518,13 @@ static void test_plan_actions(void **state)
 	 */
 	w->pass.fresh = true;
 	plan(w, &pl);
-	wa = want_of(&pl, a);
-	wb = want_of(&pl, b);
+	wa = qworld_want_of(&pl, a);
+	wb = qworld_want_of(&pl, b);
 	assert_int_equal(wa->action, RDPPRN_Q_KEEP);
 	assert_int_equal(wb->action, RDPPRN_Q_MODIFY);
 	assert_true(wb->set_driver);
 	/* the kiosk rule renames the queue: the old goes, the new comes */
-	assert_int_equal(want_of(&pl, k)->action, RDPPRN_Q_CREATE);
+	assert_int_equal(qworld_want_of(&pl, k)->action, RDPPRN_Q_CREATE);
 	assert_int_equal(pl.n_del, 2);
 	rdpprn_plan_free(&pl);
 	w->pass.fresh = false;
@@ -610,9 +532,9 @@ static void test_plan_actions(void **state)
 
 static void test_plan_reconnect(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_printer *a, *b, *k;
-	struct rdpprn_qseen seen[NP];
+	struct rdpprn_qseen seen[QW_NP];
 	struct rdpprn_plan pl;
 
 	a = add_printer(w, "alice", 1, 1, "Office", "PC-A");
@@ -621,8 +543,8 @@ static void test_plan_reconnect(void **state)
 	settle(w, seen);
 
 	plan(w, &pl);
-	assert_int_equal(want_of(&pl, b)->action, RDPPRN_Q_KEEP);
-	assert_int_equal(want_of(&pl, k)->action, RDPPRN_Q_KEEP);
+	assert_int_equal(qworld_want_of(&pl, b)->action, RDPPRN_Q_KEEP);
+	assert_int_equal(qworld_want_of(&pl, k)->action, RDPPRN_Q_KEEP);
 	rdpprn_plan_free(&pl);
 
 	/* every client reconnects: new sessions, new devices, same URIs */
@@ -630,13 +552,13 @@ static void test_plan_reconnect(void **state)
 	b->session = 12;
 	k->session = 14;
 	plan(w, &pl);
-	assert_int_equal(want_of(&pl, a)->action, RDPPRN_Q_KEEP);
-	assert_int_equal(want_of(&pl, b)->action, RDPPRN_Q_MODIFY);
-	assert_true(want_of(&pl, b)->set_driver);
-	assert_int_equal(want_of(&pl, k)->action, RDPPRN_Q_REPLACE);
-	assert_true(want_of(&pl, k)->set_driver);
+	assert_int_equal(qworld_want_of(&pl, a)->action, RDPPRN_Q_KEEP);
+	assert_int_equal(qworld_want_of(&pl, b)->action, RDPPRN_Q_MODIFY);
+	assert_true(qworld_want_of(&pl, b)->set_driver);
+	assert_int_equal(qworld_want_of(&pl, k)->action, RDPPRN_Q_REPLACE);
+	assert_true(qworld_want_of(&pl, k)->set_driver);
 	/* the replaced queue keeps its name */
-	assert_string_equal(want_of(&pl, k)->name, "kiosk-dave-Lobby");
+	assert_string_equal(qworld_want_of(&pl, k)->name, "kiosk-dave-Lobby");
 	assert_int_equal(pl.n_del, 0);
 	rdpprn_plan_free(&pl);
 
@@ -644,29 +566,29 @@ static void test_plan_reconnect(void **state)
 	k->session = 4;
 	k->minor = 7;
 	plan(w, &pl);
-	assert_int_equal(want_of(&pl, k)->action, RDPPRN_Q_REPLACE);
+	assert_int_equal(qworld_want_of(&pl, k)->action, RDPPRN_Q_REPLACE);
 	rdpprn_plan_free(&pl);
 
 	/* a queue the previous pass did not want (kept for its jobs) */
 	k->minor = 2;
 	w->pass.n_seen = 0;
 	plan(w, &pl);
-	assert_int_equal(want_of(&pl, k)->action, RDPPRN_Q_REPLACE);
-	assert_int_equal(want_of(&pl, b)->action, RDPPRN_Q_MODIFY);
-	assert_int_equal(want_of(&pl, a)->action, RDPPRN_Q_KEEP);
+	assert_int_equal(qworld_want_of(&pl, k)->action, RDPPRN_Q_REPLACE);
+	assert_int_equal(qworld_want_of(&pl, b)->action, RDPPRN_Q_MODIFY);
+	assert_int_equal(qworld_want_of(&pl, a)->action, RDPPRN_Q_KEEP);
 	rdpprn_plan_free(&pl);
 
 	/* without a policy (rdpprn_plan()): no rule, no renewal */
 	assert_int_equal(rdpprn_plan(&w->c, w->p, w->np, w->users, w->q,
 				     w->nq, NULL, 0, &pl), 0);
-	assert_int_equal(want_of(&pl, b)->action, RDPPRN_Q_KEEP);
-	assert_null(want_of(&pl, b)->rule);
+	assert_int_equal(qworld_want_of(&pl, b)->action, RDPPRN_Q_KEEP);
+	assert_null(qworld_want_of(&pl, b)->rule);
 	rdpprn_plan_free(&pl);
 }
 
 static void test_plan_default(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_printer *a1, *a2, *e1;
 	const struct rdpprn_want *wa1, *wa2;
 	struct rdpprn_plan pl;
@@ -679,19 +601,19 @@ static void test_plan_default(void **state)
 	e1 = add_printer(w, "erin", 5, 1, "Home", "PC-E");
 	e1->is_default = true;
 	plan(w, &pl);
-	wa1 = want_of(&pl, a1);
-	wa2 = want_of(&pl, a2);
+	wa1 = qworld_want_of(&pl, a1);
+	wa2 = qworld_want_of(&pl, a2);
 	assert_true(wa2->is_default);
 	assert_true(wa2->set_default);
 	assert_false(wa1->set_default);
-	assert_true(want_of(&pl, e1)->set_default);
+	assert_true(qworld_want_of(&pl, e1)->set_default);
 	rdpprn_plan_free(&pl);
 
 	/* the global default_printer = no does not stop a forced one */
 	w->c.default_printer = false;
 	plan(w, &pl);
-	assert_true(want_of(&pl, a2)->set_default);
-	assert_false(want_of(&pl, e1)->set_default);
+	assert_true(qworld_want_of(&pl, a2)->set_default);
+	assert_false(qworld_want_of(&pl, e1)->set_default);
 	rdpprn_plan_free(&pl);
 }
 
@@ -707,11 +629,11 @@ int main(void)
 		cmocka_unit_test(test_first_match),
 		cmocka_unit_test(test_rule_driver),
 		cmocka_unit_test_setup_teardown(test_plan_actions, world_setup,
-						world_teardown),
+						qworld_teardown),
 		cmocka_unit_test_setup_teardown(test_plan_reconnect,
-						world_setup, world_teardown),
+						world_setup, qworld_teardown),
 		cmocka_unit_test_setup_teardown(test_plan_default, world_setup,
-						world_teardown),
+						qworld_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

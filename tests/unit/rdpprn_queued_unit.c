@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rdpprn_queued.h"
+#include "queued_world.h"
 
 /* ---- templates ----------------------------------------------------- */
 
@@ -128,19 +128,12 @@ static void test_text(void **state)
 
 /* ---- configuration -------------------------------------------------- */
 
-static int parse(struct rdpprn_qconf *c, const char *text,
-		 struct rdpprn_config_err *err)
-{
-	rdpprn_qconf_init(c);
-	return rdpprn_qconf_parse(c, text, strlen(text), err);
-}
-
 static void test_config(void **state)
 {
 	struct rdpprn_config_err err;
 	struct rdpprn_qconf c;
 
-	assert_int_equal(parse(&c, "", &err), 0);
+	assert_int_equal(qworld_parse(&c, "", &err), 0);
 	assert_string_equal(c.queue_name, "%p@%c");
 	assert_string_equal(c.universal.ppd, "raw");
 	assert_true(c.default_printer);
@@ -148,14 +141,14 @@ static void test_config(void **state)
 	assert_int_equal(c.n_drivers, 0);
 	rdpprn_qconf_free(&c);
 
-	assert_int_equal(parse(&c,
-			       "# comment\n"
-			       "queue_name = %u_%p\n"
-			       "driver = drv:///sample.drv/generic.ppd HP Color *\n"
-			       "driver = raw *PCL*\n"
-			       "universal = none\n"
-			       "default_printer = no\n"
-			       "keep_jobs = 0\n", &err), 0);
+	assert_int_equal(qworld_parse(&c,
+				      "# comment\n"
+				      "queue_name = %u_%p\n"
+				      "driver = drv:///sample.drv/generic.ppd HP Color *\n"
+				      "driver = raw *PCL*\n"
+				      "universal = none\n"
+				      "default_printer = no\n"
+				      "keep_jobs = 0\n", &err), 0);
 	assert_string_equal(c.queue_name, "%u_%p");
 	assert_int_equal(c.n_drivers, 2);
 	assert_string_equal(c.drivers[0].ppd, "drv:///sample.drv/generic.ppd");
@@ -166,34 +159,34 @@ static void test_config(void **state)
 	assert_int_equal(c.keep_jobs, 0);
 	rdpprn_qconf_free(&c);
 
-	assert_int_equal(parse(&c, "universal = lsb/usr/x.ppd\n", &err), 0);
+	assert_int_equal(qworld_parse(&c, "universal = lsb/usr/x.ppd\n", &err), 0);
 	assert_string_equal(c.universal.ppd, "lsb/usr/x.ppd");
 	rdpprn_qconf_free(&c);
 
 	/* every refusal names its line */
-	assert_int_equal(parse(&c, "\nqueue_name = %p-%q\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "\nqueue_name = %p-%q\n", &err), -EINVAL);
 	assert_int_equal(err.line, 2);
 	assert_non_null(strstr(err.msg, "%q"));
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "driver = raw\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "driver = raw\n", &err), -EINVAL);
 	assert_int_equal(err.line, 1);
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "driver = \"bad\x01ppd *\"\n", &err),
+	assert_int_equal(qworld_parse(&c, "driver = \"bad\x01ppd *\"\n", &err),
 			 -EINVAL);
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "universal = \"a b\"\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "universal = \"a b\"\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "default_printer = maybe\n", &err),
+	assert_int_equal(qworld_parse(&c, "default_printer = maybe\n", &err),
 			 -EINVAL);
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "keep_jobs = 86401\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "keep_jobs = 86401\n", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "keep_jobs"));
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "keep_jobs = -1\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "keep_jobs = -1\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "queue_name =\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "queue_name =\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);
-	assert_int_equal(parse(&c, "printer = x\n", &err), -EINVAL);
+	assert_int_equal(qworld_parse(&c, "printer = x\n", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "unknown key"));
 	rdpprn_qconf_free(&c);
 }
@@ -226,10 +219,10 @@ static void test_driver_pick(void **state)
 	struct rdpprn_config_err err;
 	struct rdpprn_qconf c;
 
-	assert_int_equal(parse(&c,
-			       "driver = first HP*\n"
-			       "driver = second *LaserJet*\n"
-			       "driver = ps *postscript*\n", &err), 0);
+	assert_int_equal(qworld_parse(&c,
+				      "driver = first HP*\n"
+				      "driver = second *LaserJet*\n"
+				      "driver = ps *postscript*\n", &err), 0);
 	assert_string_equal(rdpprn_qdriver_pick(&c, "HP LaserJet 4")->ppd,
 			    "first");
 	assert_string_equal(rdpprn_qdriver_pick(&c, "Kyocera LaserJet")->ppd,
@@ -243,14 +236,14 @@ static void test_driver_pick(void **state)
 	assert_string_equal(rdpprn_qdriver_pick(&c, "")->ppd, "raw");
 	rdpprn_qconf_free(&c);
 
-	assert_int_equal(parse(&c, "universal = none\ndriver = x Canon\n",
-			       &err), 0);
+	assert_int_equal(qworld_parse(&c, "universal = none\ndriver = x Canon\n",
+				      &err), 0);
 	assert_null(rdpprn_qdriver_pick(&c, "HP"));
 	assert_string_equal(rdpprn_qdriver_pick(&c, "canon")->ppd, "x");
 	rdpprn_qconf_free(&c);
 
-	assert_int_equal(parse(&c, "universal = drv:///sample.drv/generic.ppd\n",
-			       &err), 0);
+	assert_int_equal(qworld_parse(&c, "universal = drv:///sample.drv/generic.ppd\n",
+				      &err), 0);
 	assert_string_equal(rdpprn_qdriver_pick(&c, "HP")->ppd,
 			    "drv:///sample.drv/generic.ppd");
 	rdpprn_qconf_free(&c);
@@ -258,28 +251,7 @@ static void test_driver_pick(void **state)
 
 /* ---- the plan ------------------------------------------------------- */
 
-#define NP	8
-#define NQ	8
-
-/**
- * struct world - printers and queues for one plan
- * @p: the printers
- * @users: their owners' names
- * @np: how many printers
- * @q: CUPS's queues
- * @nq: how many queues
- * @c: the configuration
- */
-struct world {
-	struct rdpprn_printer p[NP];
-	const char *users[NP];
-	size_t np;
-	struct rdpprn_queue q[NQ];
-	size_t nq;
-	struct rdpprn_qconf c;
-};
-
-static struct rdpprn_printer *add_printer(struct world *w, const char *user,
+static struct rdpprn_printer *add_printer(struct qworld *w, const char *user,
 					  uid_t uid, unsigned int session,
 					  uint32_t id, const char *name,
 					  const char *client)
@@ -297,79 +269,21 @@ static struct rdpprn_printer *add_printer(struct world *w, const char *user,
 	return p;
 }
 
-static struct rdpprn_queue *add_queue(struct world *w, const char *name,
-				      const char *uri)
-{
-	struct rdpprn_queue *q = &w->q[w->nq++];
-
-	memset(q, 0, sizeof(*q));
-	q->name = strdup(name);
-	q->uri = uri ? strdup(uri) : NULL;
-	q->accepting = true;
-	rdpprn_queue_classify(q);
-	return q;
-}
-
-/* An existing queue exactly as the plan @pl wants its want @i. */
-static struct rdpprn_queue *add_wanted(struct world *w,
-				       const struct rdpprn_want *want)
-{
-	struct rdpprn_queue *q = add_queue(w, want->name, want->uri);
-
-	q->info = strdup(want->info);
-	q->location = strdup(want->location);
-	q->allowed = strdup(want->user);
-	q->model = strdup(!strcmp(want->drv->ppd, "raw") ?
-			  RDPPRN_Q_RAW_MODEL : "Generic PostScript Printer");
-	return q;
-}
-
 static int world_setup(void **state)
 {
-	struct world *w = calloc(1, sizeof(*w));
-	struct rdpprn_config_err err;
-
-	rdpprn_qconf_init(&w->c);
-	assert_int_equal(rdpprn_qconf_parse(&w->c, "", 0, &err), 0);
-	*state = w;
+	*state = qworld_new("");
 	return 0;
 }
 
-static int world_teardown(void **state)
-{
-	struct world *w = *state;
-	size_t i;
-
-	for (i = 0; i < w->np; i++)
-		rdpprn_printer_clear(&w->p[i]);
-	for (i = 0; i < w->nq; i++)
-		rdpprn_queue_clear(&w->q[i]);
-	rdpprn_qconf_free(&w->c);
-	free(w);
-	return 0;
-}
-
-static void plan(struct world *w, struct rdpprn_plan *pl)
+static void plan(struct qworld *w, struct rdpprn_plan *pl)
 {
 	assert_int_equal(rdpprn_plan(&w->c, w->p, w->np, w->users, w->q, w->nq,
 				     NULL, 0, pl), 0);
 }
 
-/* The want of printer @p, or NULL. */
-static const struct rdpprn_want *want_of(const struct rdpprn_plan *pl,
-					 const struct rdpprn_printer *p)
-{
-	size_t i;
-
-	for (i = 0; i < pl->n_want; i++)
-		if (pl->want[i].printer == p)
-			return &pl->want[i];
-	return NULL;
-}
-
 static void test_plan_create(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	const struct rdpprn_want *a;
 	struct rdpprn_plan pl;
 	struct rdpprn_printer *p;
@@ -379,7 +293,7 @@ static void test_plan_create(void **state)
 	plan(w, &pl);
 	assert_int_equal(pl.n_want, 1);
 	assert_int_equal(pl.n_del, 0);
-	a = want_of(&pl, p);
+	a = qworld_want_of(&pl, p);
 	assert_string_equal(a->name, "HP_LaserJet@PC");
 	assert_string_equal(a->uri, "rdpprn://alice/PC/HP%20LaserJet?id=4");
 	assert_string_equal(a->info, "HP LaserJet");
@@ -395,7 +309,7 @@ static void test_plan_create(void **state)
 /* The same plan again, against the queues it made: nothing to do. */
 static void test_plan_idempotent(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_plan pl, pl2;
 	static const char *const was[] = { "HP_LaserJet@PC" };
 	size_t i;
@@ -407,7 +321,7 @@ static void test_plan_idempotent(void **state)
 	plan(w, &pl);
 	assert_int_equal(pl.n_want, 3);
 	for (i = 0; i < pl.n_want; i++)
-		add_wanted(w, &pl.want[i]);
+		qworld_add_wanted(w, &pl.want[i]);
 	assert_int_equal(rdpprn_plan(&w->c, w->p, w->np, w->users, w->q, w->nq,
 				     was, 1, &pl2), 0);
 	assert_int_equal(pl2.n_want, 3);
@@ -426,7 +340,7 @@ static void test_plan_idempotent(void **state)
 
 static void test_plan_collisions(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_printer *b, *a, *a2, *f;
 	struct rdpprn_plan pl;
 
@@ -436,15 +350,15 @@ static void test_plan_collisions(void **state)
 	a = add_printer(w, "alice", 1000, 2, 9, "HP", "PC");
 	f = add_printer(w, "alice", 1000, 2, 10, "Fax", "PC");
 	/* names held by queues that are not the agent's */
-	add_queue(w, "FAX@pc", "ipp://elsewhere/fax");
-	add_queue(w, "Fax@PC-2", "rdpprn://alice/PC/Fax");
-	add_queue(w, "Fax@PC-3", NULL);
+	qworld_add_queue(w, "FAX@pc", "ipp://elsewhere/fax");
+	qworld_add_queue(w, "Fax@PC-2", "rdpprn://alice/PC/Fax");
+	qworld_add_queue(w, "Fax@PC-3", NULL);
 	plan(w, &pl);
-	assert_string_equal(want_of(&pl, a)->name, "HP@PC");
+	assert_string_equal(qworld_want_of(&pl, a)->name, "HP@PC");
 	/* case-insensitive: "hp@pc" is taken */
-	assert_string_equal(want_of(&pl, a2)->name, "hp@pc-2");
-	assert_string_equal(want_of(&pl, b)->name, "HP@PC-3");
-	assert_string_equal(want_of(&pl, f)->name, "Fax@PC-4");
+	assert_string_equal(qworld_want_of(&pl, a2)->name, "hp@pc-2");
+	assert_string_equal(qworld_want_of(&pl, b)->name, "HP@PC-3");
+	assert_string_equal(qworld_want_of(&pl, f)->name, "Fax@PC-4");
 	/* foreign queues are never deleted */
 	assert_int_equal(pl.n_del, 0);
 	rdpprn_plan_free(&pl);
@@ -453,13 +367,13 @@ static void test_plan_collisions(void **state)
 /* A reconnect: new session, new DeviceId, the queue keeps its name. */
 static void test_plan_reconnect(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	const struct rdpprn_want *a;
 	struct rdpprn_queue *q;
 	struct rdpprn_plan pl;
 
 	add_printer(w, "alice", 1000, 7, 12, "HP", "PC");
-	q = add_queue(w, "HP@PC", "rdpprn://alice/PC/HP?id=3");
+	q = qworld_add_queue(w, "HP@PC", "rdpprn://alice/PC/HP?id=3");
 	q->info = strdup("HP");
 	q->location = strdup("PC (RDP, alice)");
 	q->allowed = strdup("alice");
@@ -478,33 +392,33 @@ static void test_plan_reconnect(void **state)
 /* Printers keep their queues, whoever else comes first in the order. */
 static void test_plan_names_stay(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_printer *a, *b;
 	struct rdpprn_plan pl;
 
 	b = add_printer(w, "bob", 1001, 1, 4, "HP", "PC");
-	add_queue(w, "HP@PC", "rdpprn://bob/PC/HP?id=4");
+	qworld_add_queue(w, "HP@PC", "rdpprn://bob/PC/HP?id=4");
 	/* alice sorts first, but bob's queue is bob's */
 	a = add_printer(w, "alice", 1000, 2, 4, "HP", "PC");
 	plan(w, &pl);
-	assert_string_equal(want_of(&pl, b)->name, "HP@PC");
-	assert_int_equal(want_of(&pl, b)->queue, 0);
-	assert_string_equal(want_of(&pl, a)->name, "HP@PC-2");
-	assert_int_equal(want_of(&pl, a)->action, RDPPRN_Q_CREATE);
+	assert_string_equal(qworld_want_of(&pl, b)->name, "HP@PC");
+	assert_int_equal(qworld_want_of(&pl, b)->queue, 0);
+	assert_string_equal(qworld_want_of(&pl, a)->name, "HP@PC-2");
+	assert_int_equal(qworld_want_of(&pl, a)->action, RDPPRN_Q_CREATE);
 	rdpprn_plan_free(&pl);
 }
 
 static void test_plan_delete(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_plan pl;
 
 	add_printer(w, "alice", 1000, 1, 4, "HP", "PC");
-	add_queue(w, "Gone@PC", "rdpprn://alice/PC/Gone?id=2");
-	add_queue(w, "Handmade", "rdpprn://alice/PC/Gone");
-	add_queue(w, "Office", "socket://10.0.0.1");
+	qworld_add_queue(w, "Gone@PC", "rdpprn://alice/PC/Gone?id=2");
+	qworld_add_queue(w, "Handmade", "rdpprn://alice/PC/Gone");
+	qworld_add_queue(w, "Office", "socket://10.0.0.1");
 	/* another user's unclaimed queue holds the name: not handed over */
-	add_queue(w, "HP@PC", "rdpprn://bob/PC/HP?id=4");
+	qworld_add_queue(w, "HP@PC", "rdpprn://bob/PC/HP?id=4");
 	plan(w, &pl);
 	assert_string_equal(pl.want[0].name, "HP@PC-2");
 	assert_int_equal(pl.n_del, 2);
@@ -517,14 +431,14 @@ static void test_plan_delete(void **state)
 static void test_plan_reuse(void **state)
 {
 	static const char conf[] = "queue_name = %p\n";
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_config_err err;
 	struct rdpprn_plan pl;
 
 	assert_int_equal(rdpprn_qconf_parse(&w->c, conf, strlen(conf), &err),
 			 0);
 	add_printer(w, "alice", 1000, 2, 4, "HP", "Laptop");
-	add_queue(w, "HP", "rdpprn://alice/Desktop/HP?id=4");
+	qworld_add_queue(w, "HP", "rdpprn://alice/Desktop/HP?id=4");
 	plan(w, &pl);
 	assert_string_equal(pl.want[0].name, "HP");
 	assert_int_equal(pl.want[0].action, RDPPRN_Q_MODIFY);
@@ -535,7 +449,7 @@ static void test_plan_reuse(void **state)
 static void test_plan_skips(void **state)
 {
 	static const char conf[] = "universal = none\ndriver = ps Generic*\n";
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_config_err err;
 	struct rdpprn_printer *p;
 	struct rdpprn_plan pl;
@@ -575,13 +489,13 @@ static void test_plan_skips(void **state)
 /* Raw to a driver and back is seen (make and model); defaults follow. */
 static void test_plan_driver_default(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_queue *q;
 	struct rdpprn_plan pl;
 	static const char *const none[] = { "other" };
 
 	add_printer(w, "alice", 1000, 1, 4, "HP", "PC")->is_default = true;
-	q = add_queue(w, "HP@PC", "rdpprn://alice/PC/HP?id=4");
+	q = qworld_add_queue(w, "HP@PC", "rdpprn://alice/PC/HP?id=4");
 	q->info = strdup("HP");
 	q->location = strdup("PC (RDP, alice)");
 	q->allowed = strdup("alice");
@@ -608,14 +522,14 @@ static void test_plan_driver_default(void **state)
 /* Shared or rejecting queues of the agent's are put right. */
 static void test_plan_attrs(void **state)
 {
-	struct world *w = *state;
+	struct qworld *w = *state;
 	struct rdpprn_plan pl;
 	struct rdpprn_queue *q;
 	size_t i;
 
 	add_printer(w, "alice", 1000, 1, 4, "HP", "PC");
 	plan(w, &pl);
-	q = add_wanted(w, &pl.want[0]);
+	q = qworld_add_wanted(w, &pl.want[0]);
 	rdpprn_plan_free(&pl);
 	for (i = 0; i < 4; i++) {
 		q->shared = i == 0;
@@ -651,7 +565,7 @@ static void test_classify(void **state)
 	assert_false(rdpprn_queue_classify(&q));
 }
 
-#define W(t)	cmocka_unit_test_setup_teardown(t, world_setup, world_teardown)
+#define W(t)	cmocka_unit_test_setup_teardown(t, world_setup, qworld_teardown)
 
 int main(void)
 {
