@@ -14,6 +14,9 @@
 #     (HP LaserJet* to CUPS's Generic PostScript), raw passthrough for the
 #     rest;
 #   - the XPS type declared to CUPS (/etc/cups/local.types);
+#   - job privacy as cups.rst says: cupsd-policy.conf's <Policy rdpprn>
+#     added to cupsd.conf, and Get-Jobs authenticated in its default
+#     policy;
 #   - the test users.
 #
 # Usage: guest-setup.sh USER...
@@ -30,6 +33,17 @@ install -m 0644 "$P/cups.conf" /etc/rdpprn/cups.conf
 # Debian's CUPS knows no XPS type: declare it, as cups.rst says (read
 # when cupsctl restarts cupsd below)
 printf 'application/oxps oxps\n' >/etc/cups/local.types
+# Job privacy, as cupsd-policy.conf says (read when cupsctl restarts
+# cupsd below)
+sed -n '/^<Policy rdpprn>/,/^<\/Policy>/p' "$P/cupsd-policy.conf" \
+	>>/etc/cups/cupsd.conf
+sed -n '/^# In <Policy default>/,$p' "$P/cupsd-policy.conf" | sed '1d; s/^#//' \
+	>/tmp/get-jobs.conf
+awk '/^<Policy default>/ { d = 1 }
+	d && /JobPrivateValues default/ { sub(/default/, "all") }
+	d && /<Limit All>/ { while ((getline l <"/tmp/get-jobs.conf") > 0) print l; d = 0 }
+	{ print }' /etc/cups/cupsd.conf >/tmp/cupsd.conf
+cat /tmp/cupsd.conf >/etc/cups/cupsd.conf
 # The backend's messages in error_log; jobs retried after 5 s rather
 # than 30 (cupsd restarts itself)
 cupsctl --debug-logging JobRetryInterval=5 || fail "cupsctl"

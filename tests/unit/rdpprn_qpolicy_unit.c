@@ -109,6 +109,7 @@ static void test_parse_errors(void **state)
 	expect_refused("universal = raw\naction = delete\n", 2,
 		       "only in a rule");
 	expect_refused("rule = a\nkeep_jobs = 5\n", 2, "global key");
+	expect_refused("rule = a\nop_policy = x\n", 2, "global key");
 	expect_refused("rule = a\n\nrule = a\n", 3, "twice");
 	expect_refused("rule = two words\n", 1, "rule: want a name");
 	expect_refused("rule =\n", 1, "rule: want a name");

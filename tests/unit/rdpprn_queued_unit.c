@@ -138,6 +138,7 @@ static void test_config(void **state)
 	assert_string_equal(c.universal.ppd, "raw");
 	assert_true(c.default_printer);
 	assert_int_equal(c.keep_jobs, 600);
+	assert_string_equal(c.op_policy, "rdpprn");
 	assert_int_equal(c.n_drivers, 0);
 	rdpprn_qconf_free(&c);
 
@@ -148,7 +149,8 @@ static void test_config(void **state)
 				      "driver = raw *PCL*\n"
 				      "universal = none\n"
 				      "default_printer = no\n"
-				      "keep_jobs = 0\n", &err), 0);
+				      "keep_jobs = 0\n"
+				      "op_policy = site-1.private_jobs\n", &err), 0);
 	assert_string_equal(c.queue_name, "%u_%p");
 	assert_int_equal(c.n_drivers, 2);
 	assert_string_equal(c.drivers[0].ppd, "drv:///sample.drv/generic.ppd");
@@ -157,6 +159,7 @@ static void test_config(void **state)
 	assert_null(c.universal.ppd);
 	assert_false(c.default_printer);
 	assert_int_equal(c.keep_jobs, 0);
+	assert_string_equal(c.op_policy, "site-1.private_jobs");
 	rdpprn_qconf_free(&c);
 
 	assert_int_equal(qworld_parse(&c, "universal = lsb/usr/x.ppd\n", &err), 0);
@@ -184,6 +187,27 @@ static void test_config(void **state)
 	rdpprn_qconf_free(&c);
 	assert_int_equal(qworld_parse(&c, "keep_jobs = -1\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);
+	/* a policy name cupsd.conf could only hold quoted, or none */
+	assert_int_equal(qworld_parse(&c, "op_policy = \"a b\"\n", &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "op_policy"));
+	rdpprn_qconf_free(&c);
+	assert_int_equal(qworld_parse(&c, "op_policy = <rdpprn>\n", &err),
+			 -EINVAL);
+	rdpprn_qconf_free(&c);
+	assert_int_equal(qworld_parse(&c, "op_policy =\n", &err), -EINVAL);
+	rdpprn_qconf_free(&c);
+	{
+		char line[200];
+
+		snprintf(line, sizeof(line), "op_policy = %0128d\n", 0);
+		assert_int_equal(qworld_parse(&c, line, &err), -EINVAL);
+		rdpprn_qconf_free(&c);
+		snprintf(line, sizeof(line), "op_policy = %0127d\n", 0);
+		assert_int_equal(qworld_parse(&c, line, &err), 0);
+		assert_int_equal(strlen(c.op_policy), 127);
+		rdpprn_qconf_free(&c);
+	}
 	assert_int_equal(qworld_parse(&c, "queue_name =\n", &err), -EINVAL);
 	rdpprn_qconf_free(&c);
 	assert_int_equal(qworld_parse(&c, "printer = x\n", &err), -EINVAL);

@@ -212,6 +212,30 @@ int rdpprn_ipp_put(http_t *http, const struct rdpprn_want *w, bool create)
 }
 
 /**
+ * rdpprn_ipp_policy() - give a queue an operation policy of cupsd.conf
+ * @http: the connection
+ * @name: the queue
+ * @policy: the name of a <Policy>
+ *
+ * A request of its own, after rdpprn_ipp_put()'s: cupsd refuses an
+ * unknown policy only after it has applied the request's other
+ * attributes, which would leave a new queue half made.
+ *
+ * Return: 0, -ENOENT when cupsd.conf has no such policy, -EIO otherwise.
+ */
+int rdpprn_ipp_policy(http_t *http, const char *name, const char *policy)
+{
+	ipp_t *req = rdpprn_ipp_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, name);
+
+	ippAddString(req, IPP_TAG_PRINTER, IPP_TAG_NAME, "printer-op-policy",
+		     NULL, policy);
+	ippDelete(cupsDoRequest(http, req, "/admin/"));
+	if (cupsLastError() == IPP_STATUS_ERROR_NOT_POSSIBLE)
+		return -ENOENT;
+	return cupsLastError() > IPP_STATUS_OK_CONFLICTING ? -EIO : 0;
+}
+
+/**
  * rdpprn_ipp_pending() - whether a queue has jobs that are not done
  * @http: the connection
  * @name: the queue

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * qconf.c - the keys of /etc/rdpprn/cups.conf: queue_name, driver,
- * universal, default_printer, keep_jobs (Documentation/rdpprn-queued.rst);
+ * universal, default_printer, keep_jobs, op_policy
+ * (Documentation/rdpprn-queued.rst);
  * after the first "rule = NAME" every key belongs to a rule (qpolicy.c).
  */
 #include <errno.h>
@@ -17,6 +18,7 @@ void rdpprn_qconf_init(struct rdpprn_qconf *c)
 	c->universal.ppd = rdpprn_xstrdup(RDPPRN_Q_RAW);
 	c->default_printer = true;
 	c->keep_jobs = RDPPRN_KEEP_JOBS_DEFAULT;
+	c->op_policy = rdpprn_xstrdup(RDPPRN_Q_POLICY_DEFAULT);
 }
 
 void rdpprn_qdriver_clear(struct rdpprn_qdriver *d)
@@ -31,6 +33,7 @@ void rdpprn_qconf_free(struct rdpprn_qconf *c)
 	size_t i;
 
 	free(c->queue_name);
+	free(c->op_policy);
 	for (i = 0; i < c->n_drivers; i++)
 		rdpprn_qdriver_clear(&c->drivers[i]);
 	free(c->drivers);
@@ -52,6 +55,21 @@ static bool rdpprn_ppd_ok(const char *s)
 		if (*s <= ' ' || *s >= 0x7f)
 			return false;
 	return true;
+}
+
+#define RDPPRN_POLICY_CHARS \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+
+/*
+ * A <Policy> name of cupsd.conf: cupsd takes any word, but a name that
+ * needs quoting there is surely a typo.
+ */
+static bool rdpprn_policy_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= RDPPRN_Q_NAME_MAX &&
+	       strspn(s, RDPPRN_POLICY_CHARS) == n;
 }
 
 /**
@@ -165,6 +183,17 @@ static int rdpprn_qconf_key(void *ctx, const char *key, const char *value,
 			return 0;
 		snprintf(msg, msglen, "keep_jobs: want seconds, 0 to %u",
 			 RDPPRN_KEEP_JOBS_MAX);
+		return -EINVAL;
+	}
+	if (!strcmp(key, "op_policy")) {
+		if (rdpprn_policy_ok(value)) {
+			free(c->op_policy);
+			c->op_policy = rdpprn_xstrdup(value);
+			return 0;
+		}
+		snprintf(msg, msglen,
+			 "op_policy: want the name of a <Policy> of cupsd.conf (A-Z a-z 0-9 _ . -, at most %d bytes)",
+			 RDPPRN_Q_NAME_MAX);
 		return -EINVAL;
 	}
 	snprintf(msg, msglen, "unknown key \"%.64s\"", key);

@@ -309,10 +309,10 @@ int rdpprn_qrule_key(struct rdpprn_qrule *r, const char *key,
 	}
 	if (!strcmp(key, "default_printer"))
 		return rdpprn_qrule_default(r, value, msg, msglen);
-	if (!strcmp(key, "keep_jobs")) {
+	if (!strcmp(key, "keep_jobs") || !strcmp(key, "op_policy")) {
 		snprintf(msg, msglen,
-			 "keep_jobs: a global key, not one of rule %s's (put it before the first rule)",
-			 r->name);
+			 "%s: a global key, not one of rule %s's (put it before the first rule)",
+			 key, r->name);
 		return -EINVAL;
 	}
 	snprintf(msg, msglen, "rule %s: unknown key \"%.64s\"", r->name, key);

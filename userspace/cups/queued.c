@@ -137,6 +137,7 @@ static void rdpprn_qd_reload(struct rdpprn_queued *q)
 	q->conf = c;
 	/* the next pass applies the new policy to the existing queues */
 	q->st.reloaded = true;
+	q->st.policy_state = 0;
 }
 
 /* Reads the signals; false for SIGTERM and SIGINT. */

@@ -62,12 +62,15 @@ struct rdpprn_qdriver {
  *	"universal = none" (no queue), "raw" by default
  * @default_printer: the client's default printer becomes its user's default
  * @keep_jobs: seconds a queue whose printer is gone is kept for its jobs
+ * @op_policy: the cupsd.conf <Policy> its queues get (printer-op-policy)
  * @rules: the site policy, in file order (first match wins)
  * @n_rules: how many
  */
 /* keep_jobs: ten minutes by default, a day at most */
 #define RDPPRN_KEEP_JOBS_DEFAULT	600
 #define RDPPRN_KEEP_JOBS_MAX		86400
+/* the policy of cupsd-policy.conf, used when cupsd.conf has it */
+#define RDPPRN_Q_POLICY_DEFAULT		"rdpprn"
 
 /*
  * Site policy (Documentation/rdpprn-queued.rst, "Site policy"): "rule =
@@ -154,6 +157,7 @@ struct rdpprn_qconf {
 	struct rdpprn_qdriver universal;
 	bool default_printer;
 	unsigned int keep_jobs;
+	char *op_policy;
 	struct rdpprn_qrule *rules;
 	size_t n_rules;
 };
@@ -387,6 +391,8 @@ int rdpprn_ipp_list(struct _http_s *http, struct rdpprn_queue **list,
 int rdpprn_ipp_put(struct _http_s *http, const struct rdpprn_want *w,
 		   bool create);
 int rdpprn_ipp_delete(struct _http_s *http, const char *name);
+int rdpprn_ipp_policy(struct _http_s *http, const char *name,
+		      const char *policy);
 int rdpprn_ipp_pending(struct _http_s *http, const char *name);
 const char *rdpprn_ipp_error(void);
 
@@ -458,6 +464,9 @@ int rdpprn_lpoptions_read(const char *user, const char *queue,
  *	policy: a queue whose printer is new is updated or replaced)
  * @n_seen: how many
  * @reloaded: the configuration is new since the last plan
+ * @policy_state: whether cupsd took op_policy the last time: 1 yes,
+ *	-ENOENT not in cupsd.conf, 0 not tried since the configuration
+ *	was read (a change is logged)
  */
 struct rdpprn_qfollow;
 
@@ -475,6 +484,7 @@ struct rdpprn_qstate {
 	struct rdpprn_qseen *seen;
 	size_t n_seen;
 	bool reloaded;
+	int policy_state;
 };
 
 int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,

@@ -118,8 +118,36 @@ static void rdpprn_replace(http_t *http, struct rdpprn_want *w)
 		    w->rule->name);
 }
 
+/*
+ * The queue's operation policy, op_policy. Without it in cupsd.conf
+ * the queue keeps cupsd's default policy, under which every local user
+ * may list its jobs: said once, and again when it changes.
+ */
+static void rdpprn_policy(http_t *http, const struct rdpprn_want *w,
+			  const struct rdpprn_qconf *c,
+			  struct rdpprn_qstate *st)
+{
+	int ret = rdpprn_ipp_policy(http, w->name, c->op_policy);
+
+	if (ret == -EIO) {
+		rdpprn_err("queue %s of %s: setting policy %s: %s", w->name,
+			   w->user, c->op_policy, rdpprn_ipp_error());
+		return;
+	}
+	if ((ret ?: 1) == st->policy_state)
+		return;
+	st->policy_state = ret ?: 1;
+	if (ret)
+		rdpprn_warn("cupsd.conf has no <Policy %s>: queues keep cupsd's default policy, under which any user may list their jobs (cups.rst, \"Job privacy\")",
+			    c->op_policy);
+	else
+		rdpprn_info("queues get cupsd's policy %s", c->op_policy);
+}
+
 /* Creates and modifies; 0 or the first failure. */
-static int rdpprn_apply_wants(http_t *http, const struct rdpprn_plan *plan)
+static int rdpprn_apply_wants(http_t *http, const struct rdpprn_plan *plan,
+			      const struct rdpprn_qconf *c,
+			      struct rdpprn_qstate *st)
 {
 	struct rdpprn_want *w;
 	size_t i;
@@ -147,6 +175,7 @@ static int rdpprn_apply_wants(http_t *http, const struct rdpprn_plan *plan)
 				    w->set_driver ? w->drv->ppd : "same driver",
 				    w->rule ? ", rule " : "",
 				    w->rule ? w->rule->name : "");
+			rdpprn_policy(http, w, c, st);
 		}
 		if (w->set_default)
 			rdpprn_default(w);
@@ -371,7 +400,7 @@ int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 	if (ret)
 		goto out;
 	rdpprn_log_skips(&plan, printers, np, loud);
-	ret = rdpprn_apply_wants(http, &plan);
+	ret = rdpprn_apply_wants(http, &plan, c, st);
 	/* watched before the options are read: no change falls between */
 	rdpprn_watch_users(st, (const char *const *)users, np);
 	rdpprn_qcache_pass(st, &plan, rdpprn_qd_sysfs());
