@@ -12,8 +12,12 @@
  * Per printer the agent remembers the options as they were when it first
  * saw the queue, and sends an update only when the user's lpoptions say
  * otherwise: nothing is sent twice, and a session where the user changes
- * nothing sends nothing. Only update: FreeRDP clients end the connection
- * on add and rename (interop.rst).
+ * nothing sends nothing. Only update and delete: FreeRDP clients end the
+ * connection on add and rename (interop.rst).
+ *
+ * A printer the site's policy deletes (action = delete) has no queue
+ * here: its client is told once a session to forget what it keeps for
+ * it, as a Windows host does for a printer deleted in the session.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +45,22 @@ struct rdpprn_qfollow {
 	struct rdpprn_qopts last;
 };
 
+/* What the client kept for @p (sysfs cached_config); 0 or -errno. */
+static int rdpprn_qcache_read(const struct rdpprn_printer *p,
+			      const char *sysfs, u8 **blob, size_t *len)
+{
+	char *path;
+	int ret;
+
+	*blob = NULL;
+	*len = 0;
+	if (asprintf(&path, "%s/%s/cached_config", sysfs, p->devname) < 0)
+		return -ENOMEM;
+	ret = rdpprn_read_file(path, RDPPRN_QCACHE_READ_MAX, blob, len);
+	free(path);
+	return ret;
+}
+
 /*
  * Gives a new queue the options its client kept, if they are ours.
  * Returns false when cupsd could not take them (the queue is not there
@@ -53,18 +73,14 @@ static bool rdpprn_qcache_apply(const struct rdpprn_want *w,
 	struct rdpprn_qopts *o = rdpprn_xzalloc(sizeof(*o));
 	struct rdpprn_qopts_err err;
 	unsigned int n;
-	size_t len = 0;
-	u8 *blob = NULL;
-	char *path;
-	int ret = 0;
+	size_t len;
+	u8 *blob;
+	int ret;
 
-	if (asprintf(&path, "%s/%s/cached_config", sysfs, p->devname) < 0)
-		goto out;
-	ret = rdpprn_read_file(path, RDPPRN_QCACHE_READ_MAX, &blob, &len);
+	ret = rdpprn_qcache_read(p, sysfs, &blob, &len);
 	if (ret)
-		rdpprn_warn("options for %s: reading %s: %s", w->name, path,
-			    strerror(-ret));
-	free(path);
+		rdpprn_warn("options for %s: reading %s's cached_config: %s",
+			    w->name, p->devname, strerror(-ret));
 	/* nothing to apply: only cupsd's failures are tried again */
 	if (ret) {
 		ret = 0;
@@ -96,30 +112,43 @@ out:
 	return ret != -ENOENT && ret != -EIO;
 }
 
+/* One printer cache data event for @p; 0 or -errno, @res says why. */
+static int rdpprn_qcache_event(const struct rdpprn_printer *p,
+			       enum rdpprn_cache_event event,
+			       const char *config, size_t len,
+			       struct rdpprn_nl_res *res)
+{
+	struct rdpprn_nl_cache c = {
+		.session_id = p->session,
+		.device_id = p->device_id,
+		.event = event,
+		.config = (const u8 *)config,
+		.config_len = len,
+	};
+	struct rdpprn_nl nl = {};
+	int ret;
+
+	ret = rdpprn_nl_open(&nl, NULL, NULL, res);
+	if (!ret)
+		ret = rdpprn_nl_printer_cache(&nl, &c, res);
+	if (nl.sk)
+		rdpprn_nl_close(&nl);
+	return ret;
+}
+
 /* RDPPRN_CACHE_UPDATE with @o for @w's printer; 0 or -errno. */
 static int rdpprn_qcache_send(const struct rdpprn_want *w,
 			      const struct rdpprn_qopts *o)
 {
 	struct rdpprn_nl_res res = { .msg = "out of memory" };
-	struct rdpprn_nl_cache c = {
-		.session_id = w->printer->session,
-		.device_id = w->printer->device_id,
-		.event = RDPPRN_CACHE_UPDATE,
-	};
-	struct rdpprn_nl nl = {};
 	char *blob;
 	int n, ret;
 
 	n = rdpprn_qopts_encode(o, NULL, 0);
 	blob = rdpprn_xmalloc((size_t)n);
 	rdpprn_qopts_encode(o, blob, (size_t)n);
-	c.config = (const u8 *)blob;
-	c.config_len = (size_t)n;
-	ret = rdpprn_nl_open(&nl, NULL, NULL, &res);
-	if (!ret)
-		ret = rdpprn_nl_printer_cache(&nl, &c, &res);
-	if (nl.sk)
-		rdpprn_nl_close(&nl);
+	ret = rdpprn_qcache_event(w->printer, RDPPRN_CACHE_UPDATE, blob,
+				  (size_t)n, &res);
 	free(blob);
 	if (ret) {
 		rdpprn_warn("options for %s of %s: cannot send them to the client: %s",
@@ -127,7 +156,8 @@ static int rdpprn_qcache_send(const struct rdpprn_want *w,
 		return ret;
 	}
 	rdpprn_info("options for %s of %s: %u sent to the client (session %u, printer %u, %d bytes)",
-		    w->name, w->user, o->n, c.session_id, c.device_id, n);
+		    w->name, w->user, o->n, w->printer->session,
+		    w->printer->device_id, n);
 	return 0;
 }
 
@@ -145,6 +175,17 @@ static struct rdpprn_qfollow *rdpprn_qcache_find(struct rdpprn_qstate *st,
 			return f;
 	}
 	return NULL;
+}
+
+static void rdpprn_qfollow_free(struct rdpprn_qstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_follow; i++)
+		free(st->follow[i].queue);
+	free(st->follow);
+	st->follow = NULL;
+	st->n_follow = 0;
 }
 
 /**
@@ -202,18 +243,83 @@ void rdpprn_qcache_pass(struct rdpprn_qstate *st,
 		}
 	}
 	free(cur);
-	rdpprn_qcache_free(st);
+	rdpprn_qfollow_free(st);
 	st->follow = next;
 	st->n_follow = n;
 }
 
-void rdpprn_qcache_free(struct rdpprn_qstate *st)
+static bool rdpprn_qcache_forgot(const struct rdpprn_qstate *st,
+				 const struct rdpprn_printer *p)
 {
 	size_t i;
 
-	for (i = 0; i < st->n_follow; i++)
-		free(st->follow[i].queue);
-	free(st->follow);
-	st->follow = NULL;
-	st->n_follow = 0;
+	for (i = 0; i < st->n_forgot; i++)
+		if (st->forgot[i].session == p->session &&
+		    st->forgot[i].device_id == p->device_id)
+			return true;
+	return false;
+}
+
+/**
+ * rdpprn_qcache_forget() - clients forget the printers the policy deletes
+ * @st: the agent's state (the printers done already)
+ * @plan: the pass's plan
+ * @list: the printers it was made for
+ * @n: how many
+ * @sysfs: the sysfs class directory (cached_config)
+ *
+ * A printer a rule deletes (RDPPRN_Q_SKIP_POLICY) whose client kept
+ * data for it gets one printer cache data delete per session; a client
+ * that kept nothing is sent nothing. A failure is tried again next pass.
+ */
+void rdpprn_qcache_forget(struct rdpprn_qstate *st,
+			  const struct rdpprn_plan *plan,
+			  const struct rdpprn_printer *list, size_t n,
+			  const char *sysfs)
+{
+	struct rdpprn_nl_res res = { .msg = "out of memory" };
+	struct rdpprn_qforgot *next;
+	const struct rdpprn_printer *p;
+	size_t i, k = 0, len;
+	u8 *blob;
+	int ret;
+
+	next = calloc(n + 1, sizeof(*next));
+	if (!next)
+		return;
+	for (i = 0; i < n; i++) {
+		p = &list[i];
+		if (plan->skip[i] != RDPPRN_Q_SKIP_POLICY)
+			continue;
+		if (!rdpprn_qcache_forgot(st, p)) {
+			ret = rdpprn_qcache_read(p, sysfs, &blob, &len);
+			free(blob);
+			if (ret)
+				continue;
+			if (len && rdpprn_qcache_event(p, RDPPRN_CACHE_DELETE,
+						       NULL, 0, &res)) {
+				rdpprn_warn("%s (session %u, printer %u): cannot tell its client to forget it: %s",
+					    p->devname, p->session,
+					    p->device_id, res.msg);
+				continue;
+			}
+			if (len)
+				rdpprn_info("%s (session %u, printer %u): the policy deletes it; its client was told to forget the %zu bytes it kept for it",
+					    p->devname, p->session,
+					    p->device_id, len);
+		}
+		next[k].session = p->session;
+		next[k++].device_id = p->device_id;
+	}
+	free(st->forgot);
+	st->forgot = next;
+	st->n_forgot = k;
+}
+
+void rdpprn_qcache_free(struct rdpprn_qstate *st)
+{
+	rdpprn_qfollow_free(st);
+	free(st->forgot);
+	st->forgot = NULL;
+	st->n_forgot = 0;
 }

@@ -458,6 +458,9 @@ int rdpprn_lpoptions_read(const char *user, const char *queue,
  * @n_kept: how many
  * @follow: printers whose options follow their user (qcache.c)
  * @n_follow: how many
+ * @forgot: printers the policy deletes whose clients were told so
+ *	(qcache.c)
+ * @n_forgot: how many
  * @watch_fd: inotify on the users' ~/.cups (watch.c), when @watching
  * @watching: @watch_fd is open
  * @seen: the queues the last pass wanted, with their printers (site
@@ -470,6 +473,16 @@ int rdpprn_lpoptions_read(const char *user, const char *queue,
  */
 struct rdpprn_qfollow;
 
+/**
+ * struct rdpprn_qforgot - a printer the policy deletes, done this session
+ * @session: kernel session id
+ * @device_id: the client's DeviceId
+ */
+struct rdpprn_qforgot {
+	unsigned int session;
+	uint32_t device_id;
+};
+
 struct rdpprn_qstate {
 	char **defaults;
 	size_t n_defaults;
@@ -479,6 +492,8 @@ struct rdpprn_qstate {
 	size_t n_kept;
 	struct rdpprn_qfollow *follow;
 	size_t n_follow;
+	struct rdpprn_qforgot *forgot;
+	size_t n_forgot;
 	int watch_fd;
 	bool watching;
 	struct rdpprn_qseen *seen;
@@ -500,6 +515,10 @@ const struct rdpprn_qrule **rdpprn_qtarget(const struct rdpprn_qconf *c,
 /* qcache.c */
 void rdpprn_qcache_pass(struct rdpprn_qstate *st,
 			const struct rdpprn_plan *plan, const char *sysfs);
+void rdpprn_qcache_forget(struct rdpprn_qstate *st,
+			  const struct rdpprn_plan *plan,
+			  const struct rdpprn_printer *list, size_t n,
+			  const char *sysfs);
 void rdpprn_qcache_free(struct rdpprn_qstate *st);
 
 /* watch.c */

@@ -404,6 +404,7 @@ int rdpprn_reconcile(struct rdpprn_qconf *c, struct rdpprn_qstate *st,
 	/* watched before the options are read: no change falls between */
 	rdpprn_watch_users(st, (const char *const *)users, np);
 	rdpprn_qcache_pass(st, &plan, rdpprn_qd_sysfs());
+	rdpprn_qcache_forget(st, &plan, printers, np, rdpprn_qd_sysfs());
 	ret2 = rdpprn_apply_deletes(http, c, st, &plan, queues);
 	ret = ret ?: ret2;
 	rdpprn_dbg("pass done: %zu printers, %zu queues wanted, %zu deleted",
