@@ -226,13 +226,13 @@ int rdpprn_ipp_put(http_t *http, const struct rdpprn_want *w, bool create)
 int rdpprn_ipp_policy(http_t *http, const char *name, const char *policy)
 {
 	ipp_t *req = rdpprn_ipp_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, name);
+	int ret;
 
 	ippAddString(req, IPP_TAG_PRINTER, IPP_TAG_NAME, "printer-op-policy",
 		     NULL, policy);
-	ippDelete(cupsDoRequest(http, req, "/admin/"));
-	if (cupsLastError() == IPP_STATUS_ERROR_NOT_POSSIBLE)
-		return -ENOENT;
-	return cupsLastError() > IPP_STATUS_OK_CONFLICTING ? -EIO : 0;
+	ret = rdpprn_ipp_admin(http, req);
+	return ret && cupsLastError() == IPP_STATUS_ERROR_NOT_POSSIBLE ?
+	       -ENOENT : ret;
 }
 
 /**

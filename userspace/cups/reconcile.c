@@ -134,10 +134,12 @@ static void rdpprn_policy(http_t *http, const struct rdpprn_want *w,
 			   w->user, c->op_policy, rdpprn_ipp_error());
 		return;
 	}
-	if ((ret ?: 1) == st->policy_state)
+	if (!ret)
+		ret = 1;
+	if (ret == st->policy_state)
 		return;
-	st->policy_state = ret ?: 1;
-	if (ret)
+	st->policy_state = ret;
+	if (ret < 0)
 		rdpprn_warn("cupsd.conf has no <Policy %s>: queues keep cupsd's default policy, under which any user may list their jobs (cups.rst, \"Job privacy\")",
 			    c->op_policy);
 	else
